@@ -1,0 +1,19 @@
+import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+
+/**
+ * One Vitest setup for every project. Workspace packages resolve to their TypeScript sources
+ * through the `source` export condition, so unit tests never need a prior build; end-to-end specs
+ * start the built services as real processes.
+ */
+export function projectConfig(overrides: UserWorkspaceConfig['test'] = {}) {
+  return defineProject({
+    resolve: { conditions: ['source'] },
+    ssr: { resolve: { conditions: ['source'] } },
+    test: {
+      include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
+      testTimeout: 30_000,
+      hookTimeout: 120_000,
+      ...overrides,
+    },
+  });
+}
