@@ -1,0 +1,22 @@
+export { SERVICES, type ServiceName } from './services.ts';
+export { TOPICS, TOPIC_PARTITIONS, type Topic } from './topics.ts';
+export {
+  EVENT_TOPICS,
+  InvalidEventError,
+  parseEnvelope,
+  topicOf,
+  type EventEnvelope,
+  type EventType,
+} from './events.ts';
+export {
+  DomainError,
+  ERROR_CODES,
+  ForbiddenError,
+  NotFoundError,
+  UnauthenticatedError,
+  UpstreamTimeoutError,
+  UpstreamUnavailableError,
+  ValidationFailedError,
+  type ErrorCode,
+  type FieldError,
+} from './errors.ts';
