@@ -1,0 +1,16 @@
+export { startTelemetry, shutdownTelemetry } from './sdk.ts';
+export { settingsFromEnv, type TelemetrySettings } from './settings.ts';
+export {
+  captureTraceContext,
+  currentTraceId,
+  markSpanFailed,
+  runInTraceContext,
+  SpanKind,
+  SpanStatusCode,
+  withSpan,
+  type Attributes,
+  type Span,
+  type SpanOptions,
+} from './spans.ts';
+export { meter } from './metrics.ts';
+export { createLogger, loggerOptions, REDACTED_PATHS, type Logger } from './logger.ts';
