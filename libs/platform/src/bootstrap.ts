@@ -1,0 +1,87 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication, Type } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { kafkaConsumerOptions } from '@bankshop/messaging';
+import { createLogger, shutdownTelemetry } from '@bankshop/telemetry';
+import { InvalidConfigError, loadConfig } from './config/load-config.ts';
+import type { ServiceConfig } from './config/service-config.ts';
+import { configureApp } from './http/configure-app.ts';
+
+export interface BootstrapOptions<TConfig extends ServiceConfig> {
+  /** Used for logs and as the Kafka client id, e.g. `account`. */
+  serviceName: string;
+  config: Type<TConfig>;
+  /** Set when the service consumes Kafka events (`@EventPattern` handlers). */
+  kafkaConsumerGroup?: string;
+}
+
+/**
+ * Starts a service: validate config, create the app, start Kafka consumers, listen; and stop it
+ * gracefully on SIGTERM/SIGINT. `main.ts` of every service is one call to this.
+ *
+ * Shutdown order matters: stop taking requests and let in-flight ones finish (Nest closes the
+ * HTTP server and the consumers), then close pools and the producer, then flush telemetry last so
+ * the spans of the final requests are exported. A hard deadline guards against anything hanging.
+ */
+export async function bootstrap<TConfig extends ServiceConfig>(
+  appModule: Type<unknown>,
+  options: BootstrapOptions<TConfig>,
+): Promise<INestApplication> {
+  const logger = createLogger(options.serviceName);
+  let config: TConfig;
+  try {
+    config = loadConfig(options.config);
+  } catch (error) {
+    if (!(error instanceof InvalidConfigError)) throw error;
+    process.stderr.write(`${options.serviceName}: ${error.message}\n`);
+    process.exit(1);
+  }
+
+  let app: NestExpressApplication;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(appModule, {
+      bufferLogs: true,
+      bodyParser: false,
+      abortOnError: false,
+    });
+    configureApp(app);
+    if (options.kafkaConsumerGroup) {
+      app.connectMicroservice(
+        kafkaConsumerOptions({
+          brokers: config.KAFKA_BROKERS,
+          clientId: options.serviceName,
+          groupId: options.kafkaConsumerGroup,
+        }),
+        { inheritAppConfig: true },
+      );
+      await app.startAllMicroservices();
+    }
+    await app.listen(config.PORT, '0.0.0.0');
+  } catch (error) {
+    logger.fatal({ err: error }, 'failed to start');
+    await shutdownTelemetry();
+    process.exit(1);
+  }
+
+  logger.info({ port: config.PORT }, `${options.serviceName} listening on port ${config.PORT}`);
+  const started = app;
+  const stop = async (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      logger.error('graceful shutdown timed out; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    deadline.unref();
+    try {
+      await started.close();
+    } catch (error) {
+      logger.error({ err: error }, 'error during shutdown');
+    }
+    await shutdownTelemetry();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  return app;
+}

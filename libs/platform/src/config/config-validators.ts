@@ -1,0 +1,32 @@
+import { registerDecorator, type ValidationArguments } from 'class-validator';
+
+/** A URL (parsed by WHATWG `URL`, as the drivers do) with one of the given protocols. */
+export function IsUrlWithProtocol(protocols: string[]) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isUrlWithProtocol',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && URL.canParse(value) && protocols.includes(new URL(value).protocol),
+        defaultMessage: () => `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+      },
+    });
+}
+
+/** A non-empty comma-separated list of `host:port` Kafka bootstrap servers. */
+export function IsBrokerList() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isBrokerList',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate: (value: unknown) =>
+          Array.isArray(value) &&
+          value.length > 0 &&
+          value.every((broker) => typeof broker === 'string' && /^[\w.-]+:\d{1,5}$/.test(broker)),
+        defaultMessage: (_args?: ValidationArguments) => 'must be a comma-separated list of host:port',
+      },
+    });
+}

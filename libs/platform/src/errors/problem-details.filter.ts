@@ -1,0 +1,105 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import {
+  DomainError,
+  UpstreamUnavailableError,
+  ValidationFailedError,
+  type ErrorCode,
+  type FieldError,
+} from '@bankshop/contracts';
+import { currentTraceId } from '@bankshop/telemetry';
+import { ERROR_CATALOG, problemType } from './error-catalog.ts';
+
+/** An RFC 9457 problem document, as every error of the API is answered. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  traceId: string | undefined;
+  errors?: readonly FieldError[];
+  [extension: string]: unknown;
+}
+
+/** Framework errors (routing, body parsing) that reach us as plain HTTP statuses. */
+const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'RATE_LIMITED',
+};
+
+/**
+ * The single exception filter: whatever was thrown becomes an `application/problem+json` answer
+ * with a stable `code` and the `traceId` to find the request in the tracing backend.
+ *
+ * - Domain errors keep their message: it was written for the client.
+ * - Anything unexpected is a 500 whose body says nothing about the cause; the cause goes to the
+ *   log (with the same trace id), never to the client.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request>();
+    const problem = this.toProblem(exception, request);
+
+    if (problem.status >= 500) {
+      this.logger.error({ err: exception, path: request.path, traceId: problem.traceId }, 'request failed');
+    }
+    if (exception instanceof UpstreamUnavailableError) {
+      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    }
+    if (response.headersSent) return;
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  toProblem(exception: unknown, request: Request): ProblemDetails {
+    if (exception instanceof DomainError) {
+      return this.problem(exception.code, exception.message, {
+        ...exception.extensions,
+        ...(exception instanceof ValidationFailedError ? { errors: exception.errors } : {}),
+      });
+    }
+    if (exception instanceof HttpException) {
+      return this.fromHttpException(exception, request);
+    }
+    return this.problem('INTERNAL_ERROR', 'An unexpected error occurred. Quote the traceId if you report it.');
+  }
+
+  private fromHttpException(exception: HttpException, request: Request): ProblemDetails {
+    const status = exception.getStatus();
+    const code = CODE_BY_STATUS[status];
+    if (!code) {
+      return status >= 500
+        ? this.problem('INTERNAL_ERROR', 'An unexpected error occurred. Quote the traceId if you report it.')
+        : { ...this.problem('VALIDATION_FAILED', exception.message), status };
+    }
+    switch (code) {
+      case 'NOT_FOUND':
+        return this.problem(code, `No route for ${request.method} ${request.path}.`);
+      case 'VALIDATION_FAILED':
+        // Nest raises 400 itself for a body that is not valid JSON.
+        return this.problem(code, 'The request body is not valid JSON.', {
+          errors: [{ field: 'body', message: 'must be valid JSON' }],
+        });
+      case 'PAYLOAD_TOO_LARGE':
+        return this.problem(code, 'The request body is larger than this endpoint accepts.');
+      default:
+        return this.problem(code, ERROR_CATALOG[code].title + '.');
+    }
+  }
+
+  private problem(code: ErrorCode, detail: string, extensions: Record<string, unknown> = {}): ProblemDetails {
+    const { status, title } = ERROR_CATALOG[code];
+    return { type: problemType(code), title, status, detail, code, traceId: currentTraceId(), ...extensions };
+  }
+}

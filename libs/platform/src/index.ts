@@ -1,0 +1,13 @@
+export { bootstrap, type BootstrapOptions } from './bootstrap.ts';
+export { PlatformModule, type PlatformOptions } from './platform.module.ts';
+export { configureApp, BODY_LIMIT } from './http/configure-app.ts';
+export { ServiceConfig } from './config/service-config.ts';
+export { loadConfig, InvalidConfigError } from './config/load-config.ts';
+export { IsBrokerList, IsUrlWithProtocol } from './config/config-validators.ts';
+export { ProblemDetailsFilter, type ProblemDetails } from './errors/problem-details.filter.ts';
+export { ERROR_CATALOG, problemType } from './errors/error-catalog.ts';
+export { StrictValidationPipe } from './validation/validation.pipe.ts';
+export { IsCurrencyCode, IsMoneyAmount } from './validation/money.validators.ts';
+export { dataSourceOptions, type DatabaseOptions, type DatabaseSettings } from './database/database.module.ts';
+export { migrate, runMigrations } from './database/run-migrations.ts';
+export { REDIS } from './redis/redis.module.ts';
