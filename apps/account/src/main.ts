@@ -1,0 +1,5 @@
+import { bootstrap } from '@bankshop/platform';
+import { AppModule } from './app.module.ts';
+import { AccountConfig } from './config/account.config.ts';
+
+await bootstrap(AppModule, { serviceName: 'account', config: AccountConfig });

@@ -1,0 +1,5 @@
+import { bootstrap } from '@bankshop/platform';
+import { AppModule } from './app.module.ts';
+import { GatewayConfig } from './config/gateway.config.ts';
+
+await bootstrap(AppModule, { serviceName: 'gateway', config: GatewayConfig });

@@ -1,0 +1,5 @@
+import { bootstrap } from '@bankshop/platform';
+import { AppModule } from './app.module.ts';
+import { InventoryConfig } from './config/inventory.config.ts';
+
+await bootstrap(AppModule, { serviceName: 'inventory', config: InventoryConfig });

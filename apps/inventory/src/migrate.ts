@@ -1,0 +1,4 @@
+import { migrate } from '@bankshop/platform';
+import { MIGRATIONS } from './persistence/migrations.ts';
+
+await migrate({ serviceName: 'inventory', entities: [], migrations: MIGRATIONS });

@@ -1,0 +1,4 @@
+import { MessagingTables1763942400000 } from '@bankshop/messaging';
+
+/** Every migration of the inventory database, oldest first. */
+export const MIGRATIONS = [MessagingTables1763942400000];

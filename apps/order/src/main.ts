@@ -1,0 +1,5 @@
+import { bootstrap } from '@bankshop/platform';
+import { AppModule } from './app.module.ts';
+import { OrderConfig } from './config/order.config.ts';
+
+await bootstrap(AppModule, { serviceName: 'order', config: OrderConfig });

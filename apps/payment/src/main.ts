@@ -1,0 +1,5 @@
+import { bootstrap } from '@bankshop/platform';
+import { AppModule } from './app.module.ts';
+import { PaymentConfig } from './config/payment.config.ts';
+
+await bootstrap(AppModule, { serviceName: 'payment', config: PaymentConfig });
