@@ -9,7 +9,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ['./libs/*/tsconfig.json', './apps/*/tsconfig.json', './tsconfig.spec.json'],
+        project: ['./libs/*/tsconfig.json', './apps/*/tsconfig.json', './tests/*/tsconfig.json', './tsconfig.spec.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -11,6 +11,8 @@ export function projectConfig(overrides: UserWorkspaceConfig['test'] = {}) {
     ssr: { resolve: { conditions: ['source'] } },
     test: {
       include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
+      // kafkajs trips a harmless Node 24 timer warning; it would otherwise fill test output.
+      execArgv: ['--disable-warning=TimeoutNegativeWarning'],
       testTimeout: 30_000,
       hookTimeout: 120_000,
       ...overrides,

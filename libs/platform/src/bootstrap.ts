@@ -28,7 +28,6 @@ export async function bootstrap<TConfig extends ServiceConfig>(
   appModule: Type<unknown>,
   options: BootstrapOptions<TConfig>,
 ): Promise<INestApplication> {
-  const logger = createLogger(options.serviceName);
   let config: TConfig;
   try {
     config = loadConfig(options.config);
@@ -38,6 +37,7 @@ export async function bootstrap<TConfig extends ServiceConfig>(
     process.exit(1);
   }
 
+  const logger = createLogger(options.serviceName, config.LOG_LEVEL);
   let app: NestExpressApplication;
   try {
     app = await NestFactory.create<NestExpressApplication>(appModule, {

@@ -23,7 +23,8 @@ export const REDACTED_PATHS = [
  */
 export function loggerOptions(level: string = process.env.LOG_LEVEL ?? 'info'): LoggerOptions {
   return {
-    level,
+    // Services validate LOG_LEVEL at boot; code outside a service must not crash on a typo.
+    level: level in pino.levels.values || level === 'silent' ? level : 'info',
     base: undefined,
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },

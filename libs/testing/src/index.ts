@@ -5,4 +5,5 @@ export { ServiceProcess, REPO_ROOT, SERVICE_NODE_FLAGS, type ExitStatus, type Se
 export { serviceEnv, TEST_INTERNAL_TOKEN, type ServiceEnvOptions } from './service-env.ts';
 export { databaseUrl, localInfra } from './local-infra.ts';
 export { freePort } from './free-port.ts';
+export { KafkaProbe, type ProbedMessage } from './kafka-probe.ts';
 export { createTestApp } from './test-app.ts';

@@ -9,6 +9,9 @@ export const kafkaLogCreator: logCreator = () => {
   const logger = createLogger('kafkajs');
   return ({ level, log }: LogEntry) => {
     const { message, ...extra } = log;
+    // Bounded producer retries are deliberate: a send must fail back to the relay, which retries
+    // the whole batch; consumers deduplicate, so we never rely on Kafka's exactly-once.
+    if (message.startsWith('Limiting retries for the idempotent producer')) return;
     if (level === logLevel.ERROR) logger.error(extra, message);
     else if (level === logLevel.WARN) logger.warn(extra, message);
   };

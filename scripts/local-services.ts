@@ -1,0 +1,28 @@
+import { SERVICES } from '../libs/contracts/src/services.ts';
+import { loadConfig } from './infra/config.ts';
+
+/** The shared secret of `/internal/*` routes on a developer machine; never used anywhere else. */
+const DEV_INTERNAL_API_TOKEN = 'dev-internal-token-change-me';
+
+/**
+ * The environment each service gets when run natively (`npm run dev`, `npm run db:migrate`),
+ * pointing at the infrastructure `npm run infra:up` provides. The shared settings
+ * (INTERNAL_API_TOKEN, JWT_JWKS_URL, OTEL_EXPORTER_OTLP_ENDPOINT) can be overridden from the shell.
+ */
+export function localServiceEnv(service: (typeof SERVICES)[number]): Record<string, string> {
+  const infra = loadConfig();
+  const { host, port, user, password } = infra.postgres;
+  return {
+    PORT: String(service.port),
+    DATABASE_URL: `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${service.database}`,
+    REDIS_URL: infra.redis.url,
+    KAFKA_BROKERS: infra.kafka.brokers.join(','),
+    INTERNAL_API_TOKEN: process.env.INTERNAL_API_TOKEN ?? DEV_INTERNAL_API_TOKEN,
+    JWT_JWKS_URL: process.env.JWT_JWKS_URL ?? 'http://127.0.0.1:3000/.well-known/jwks.json',
+    OTEL_SERVICE_NAME: service.name,
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    ...(process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? { OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+  };
+}
+
+export { SERVICES };
