@@ -7,6 +7,9 @@ import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
  */
 export function projectConfig(overrides: UserWorkspaceConfig['test'] = {}) {
   return defineProject({
+    // Spec files sit outside the projects' tsconfig (which builds src only), so the decorator
+    // settings Nest needs are given to the transformer here rather than read from a tsconfig.
+    oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
     resolve: { conditions: ['source'] },
     ssr: { resolve: { conditions: ['source'] } },
     test: {

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey, type CryptoKey, type JWTPayload } from 'jose';
-import { UnauthenticatedError } from '@bankshop/contracts';
+import { UnauthenticatedError, UpstreamUnavailableError } from '@bankshop/contracts';
 import { ROLES, type AuthenticatedUser, type Role } from './authenticated-user.ts';
 
 export interface JwtVerifierOptions {
@@ -57,13 +57,29 @@ export class JwtVerifier {
     } catch (error) {
       // Expired, tampered, wrong key, wrong issuer: the client learns only that the token is not
       // acceptable. A JWKS fetch failure is ours, not the client's, and must not read as a 401.
-      if (error instanceof errors.JOSEError && !(error instanceof errors.JWKSTimeout)) {
+      if (isTokenProblem(error)) {
         throw new UnauthenticatedError(describe(error));
       }
-      throw error;
+      // Anything else means the keys could not be loaded (the gateway is away or answered
+      // nonsense): a 503 to retry, never a 401 telling every client its valid token is bad.
+      throw new UpstreamUnavailableError('gateway');
     }
     return toUser(payload);
   }
+}
+
+/**
+ * jose reports a key set that could not be loaded (timeout, a non-200 answer, a body that is not
+ * JSON or not a key set) as `JWKSTimeout`, `JWKSInvalid` or the generic `JOSEError`; every other
+ * JOSE error is about the token itself.
+ */
+function isTokenProblem(error: unknown): error is errors.JOSEError {
+  return (
+    error instanceof errors.JOSEError &&
+    !(error instanceof errors.JWKSTimeout) &&
+    !(error instanceof errors.JWKSInvalid) &&
+    error.code !== errors.JOSEError.code
+  );
 }
 
 function describe(error: errors.JOSEError): string {
@@ -71,8 +87,14 @@ function describe(error: errors.JOSEError): string {
 }
 
 function toUser(payload: JWTPayload): AuthenticatedUser {
-  const roles = Array.isArray(payload.roles) ? payload.roles : [];
-  if (!payload.sub || !roles.every((role): role is Role => (ROLES as readonly unknown[]).includes(role))) {
+  // The gateway always issues at least one role; a token without one was not made by it.
+  const roles: unknown = payload.roles;
+  if (
+    !payload.sub ||
+    !Array.isArray(roles) ||
+    roles.length === 0 ||
+    !roles.every((role): role is Role => (ROLES as readonly unknown[]).includes(role))
+  ) {
     throw new UnauthenticatedError('The access token is not valid.');
   }
   return {

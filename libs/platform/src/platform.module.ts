@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { AuthModule } from '@bankshop/auth';
 import { MessagingModule } from '@bankshop/messaging';
 import { ConfigModule } from './config/config.module.ts';
@@ -46,6 +47,8 @@ export class PlatformModule {
           }),
         }),
         HealthModule,
+        // Timers and cron jobs (expiry sweeps, reapers, daily reconciliation), stopped on shutdown.
+        ScheduleModule.forRoot(),
       ],
       exports: [RedisModule, messaging],
     };

@@ -47,7 +47,7 @@ export function markSpanFailed(span: Span, error: unknown): void {
   const err = error instanceof Error ? error : new Error(String(error));
   const code = (err as { code?: unknown }).code;
   span.recordException(err);
-  span.setAttribute('error.type', typeof code === 'string' ? code : err.name);
+  span.setAttribute('error.type', typeof code === 'string' ? code : err.constructor.name);
   span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { createTestDatabase, freePort, REPO_ROOT, serviceEnv, ServiceProcess, type TestDatabase } from '@bankshop/testing';
 
 export type FixtureName = 'producer' | 'consumer';
@@ -6,6 +7,8 @@ export type FixtureName = 'producer' | 'consumer';
 export interface RunningFixture {
   service: ServiceProcess;
   database: TestDatabase;
+  /** Runs SQL against the fixture's own database, for assertions. */
+  query(sql: string, parameters?: unknown[]): Promise<unknown[]>;
   stop(): Promise<void>;
 }
 
@@ -28,10 +31,13 @@ export async function startFixture(
       extra: { OTEL_SERVICE_NAME: `fixture-${name}`, KAFKA_GROUP_ID: `fixture-${randomUUID()}`, ...options.extra },
     }),
   });
+  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   return {
     service,
     database,
+    query: async (sql, parameters = []) => (await pool.query(sql, parameters)).rows as unknown[],
     async stop() {
+      await pool.end();
       await service.stop();
       await database.drop();
     },

@@ -30,3 +30,18 @@ export function IsBrokerList() {
       },
     });
 }
+
+/** An integer within bounds, reported as one message (`must be an integer from 1 to 65535`). */
+export function IsIntInRange(min: number, max = Number.MAX_SAFE_INTEGER) {
+  const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isIntInRange',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate: (value: unknown) => Number.isInteger(value) && (value as number) >= min && (value as number) <= max,
+        defaultMessage: () => `must be an integer ${range}`,
+      },
+    });
+}

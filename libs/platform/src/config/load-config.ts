@@ -23,7 +23,8 @@ export function loadConfig<T extends object>(schema: new () => T, env: NodeJS.Pr
 
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const config = plainToInstance(schema, present, { exposeDefaultValues: true });
-  const errors = validateSync(config, { whitelist: true, forbidUnknownValues: true });
+  // One message per variable (the first rule it breaks): "is required" says it all.
+  const errors = validateSync(config, { whitelist: true, forbidUnknownValues: true, stopAtFirstError: true });
   if (errors.length > 0) throw new InvalidConfigError(errors.flatMap(describe));
 
   Object.freeze(config);

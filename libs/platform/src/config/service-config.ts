@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsInt, IsString, Max, Min, MinLength } from 'class-validator';
-import { IsBrokerList, IsUrlWithProtocol } from './config-validators.ts';
+import { IsBoolean, IsDefined, IsIn, IsString, MinLength } from 'class-validator';
+import { IsBrokerList, IsIntInRange, IsUrlWithProtocol } from './config-validators.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -17,9 +17,7 @@ const toList = ({ value }: { value: unknown }) =>
  */
 export class ServiceConfig {
   @Transform(toInt)
-  @IsInt({ message: 'must be an integer port number' })
-  @Min(1)
-  @Max(65535)
+  @IsIntInRange(1, 65535)
   PORT!: number;
 
   @IsDefined({ message: 'is required' })
@@ -37,8 +35,8 @@ export class ServiceConfig {
 
   /** Shared secret of `/internal/*` routes; long enough that guessing it is hopeless. */
   @IsDefined({ message: 'is required' })
-  @IsString()
   @MinLength(16, { message: 'must be at least 16 characters' })
+  @IsString()
   INTERNAL_API_TOKEN!: string;
 
   @IsDefined({ message: 'is required' })
@@ -61,12 +59,15 @@ export class ServiceConfig {
 
   /** How long in-flight work may take to finish after SIGTERM before the process gives up. */
   @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IsIntInRange(0)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
   @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IsIntInRange(1)
   DB_POOL_SIZE = 10;
+
+  /** API.md: idempotency keys are kept at least 24 hours. */
+  @Transform(toInt)
+  @IsIntInRange(24)
+  IDEMPOTENCY_KEY_TTL_HOURS = 24;
 }

@@ -9,6 +9,7 @@ import {
 } from '@bankshop/contracts';
 import { currentTraceId } from '@bankshop/telemetry';
 import { ERROR_CATALOG, problemType } from './error-catalog.ts';
+import { PreparedResponse } from '../idempotency/prepared-response.ts';
 
 /** An RFC 9457 problem document, as every error of the API is answered. */
 export interface ProblemDetails {
@@ -40,6 +41,8 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
  * - Domain errors keep their message: it was written for the client.
  * - Anything unexpected is a 500 whose body says nothing about the cause; the cause goes to the
  *   log (with the same trace id), never to the client.
+ * - A `PreparedResponse` (an idempotent replay, or a failure exactly as it was stored) is sent
+ *   verbatim.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -50,56 +53,71 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     const request = http.getRequest<Request>();
-    const problem = this.toProblem(exception, request);
+    if (response.headersSent) return;
 
+    if (exception instanceof PreparedResponse) {
+      if (exception.replayed) response.setHeader('Idempotent-Replayed', 'true');
+      response
+        .status(exception.status)
+        .type(exception.status >= 400 ? 'application/problem+json' : 'application/json')
+        .send(JSON.stringify(exception.body));
+      return;
+    }
+
+    const problem = toProblemDetails(exception, request);
     if (problem.status >= 500) {
       this.logger.error({ err: exception, path: request.path, traceId: problem.traceId }, 'request failed');
     }
     if (exception instanceof UpstreamUnavailableError) {
       response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     }
-    if (response.headersSent) return;
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
+}
 
-  toProblem(exception: unknown, request: Request): ProblemDetails {
-    if (exception instanceof DomainError) {
-      return this.problem(exception.code, exception.message, {
-        ...exception.extensions,
-        ...(exception instanceof ValidationFailedError ? { errors: exception.errors } : {}),
-      });
-    }
-    if (exception instanceof HttpException) {
-      return this.fromHttpException(exception, request);
-    }
-    return this.problem('INTERNAL_ERROR', 'An unexpected error occurred. Quote the traceId if you report it.');
+/** The problem document for anything thrown while handling `request`. */
+export function toProblemDetails(exception: unknown, request: Pick<Request, 'method' | 'path'>): ProblemDetails {
+  if (exception instanceof DomainError) {
+    return problem(exception.code, exception.message, {
+      ...exception.extensions,
+      ...(exception instanceof ValidationFailedError ? { errors: exception.errors } : {}),
+    });
   }
+  if (exception instanceof HttpException) {
+    return fromHttpException(exception, request);
+  }
+  return problem('INTERNAL_ERROR', 'An unexpected error occurred. Quote the traceId if you report it.');
+}
 
-  private fromHttpException(exception: HttpException, request: Request): ProblemDetails {
-    const status = exception.getStatus();
-    const code = CODE_BY_STATUS[status];
-    if (!code) {
-      return status >= 500
-        ? this.problem('INTERNAL_ERROR', 'An unexpected error occurred. Quote the traceId if you report it.')
-        : { ...this.problem('VALIDATION_FAILED', exception.message), status };
-    }
-    switch (code) {
-      case 'NOT_FOUND':
-        return this.problem(code, `No route for ${request.method} ${request.path}.`);
-      case 'VALIDATION_FAILED':
-        // Nest raises 400 itself for a body that is not valid JSON.
-        return this.problem(code, 'The request body is not valid JSON.', {
-          errors: [{ field: 'body', message: 'must be valid JSON' }],
-        });
-      case 'PAYLOAD_TOO_LARGE':
-        return this.problem(code, 'The request body is larger than this endpoint accepts.');
-      default:
-        return this.problem(code, ERROR_CATALOG[code].title + '.');
-    }
+function fromHttpException(exception: HttpException, request: Pick<Request, 'method' | 'path'>): ProblemDetails {
+  const status = exception.getStatus();
+  const code = CODE_BY_STATUS[status];
+  if (!code) {
+    return status >= 500
+      ? problem('INTERNAL_ERROR', 'An unexpected error occurred. Quote the traceId if you report it.')
+      : { ...problem('VALIDATION_FAILED', exception.message), status };
   }
+  switch (code) {
+    case 'NOT_FOUND':
+      return problem(code, `No route for ${request.method} ${request.path}.`);
+    case 'VALIDATION_FAILED':
+      // The JSON body parser raises a 400 whose cause is the SyntaxError.
+      return exception.cause instanceof SyntaxError || /JSON/i.test(exception.message)
+        ? problem(code, 'The request body is not valid JSON.', {
+            errors: [{ field: 'body', message: 'must be valid JSON' }],
+          })
+        : problem(code, exception.message);
+    case 'PAYLOAD_TOO_LARGE':
+      return problem(code, 'The request body is larger than this endpoint accepts.');
+    default:
+      return problem(code, ERROR_CATALOG[code].title + '.');
+  }
+}
 
-  private problem(code: ErrorCode, detail: string, extensions: Record<string, unknown> = {}): ProblemDetails {
-    const { status, title } = ERROR_CATALOG[code];
-    return { type: problemType(code), title, status, detail, code, traceId: currentTraceId(), ...extensions };
-  }
+function problem(code: ErrorCode, detail: string, extensions: Record<string, unknown> = {}): ProblemDetails {
+  const { status, title } = ERROR_CATALOG[code];
+  const standard = { type: problemType(code), title, status, detail, code, traceId: currentTraceId() };
+  // Spread twice: the standard members keep their place first, and no extension (a transfer's
+  // own `status`, say) can overwrite them and with them the HTTP status of the answer.
+  return { ...standard, ...extensions, ...standard };
 }

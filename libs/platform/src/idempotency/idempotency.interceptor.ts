@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import {
+  Injectable,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { from, lastValueFrom, type Observable } from 'rxjs';
+import { DomainError, ValidationFailedError } from '@bankshop/contracts';
+import { toProblemDetails } from '../errors/problem-details.filter.ts';
+import { IdempotencyKeyRequiredError, IdempotencyKeyReusedError, IdempotencyInProgressError } from './idempotency.errors.ts';
+import { PreparedResponse } from './prepared-response.ts';
+import { IdempotencyStore } from './idempotency-store.ts';
+
+/** API.md: 1–255 printable ASCII characters. */
+const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
+
+/** How long a claim protects a request in flight before a retry may take it over. */
+const LEASE_MS = 60_000;
+
+/**
+ * `Idempotency-Key` semantics of API.md (the IETF draft, as Stripe does it), for the routes
+ * marked `@Idempotent()`:
+ *
+ * - no key: 400 IDEMPOTENCY_KEY_REQUIRED;
+ * - a new key: the request runs, and its answer, success or business failure, is stored;
+ * - the same key and body again: the stored answer, byte for byte, with `Idempotent-Replayed: true`;
+ * - the same key with a different body: 422 IDEMPOTENCY_KEY_REUSED;
+ * - the same key while the first request still runs: 409 IDEMPOTENCY_IN_PROGRESS.
+ *
+ * Keys are scoped per user. An unexpected error (a bug, a 500) is not stored: the claim is
+ * released so that the client can retry.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly reflector: Reflector,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return from(this.handle(context, next));
+  }
+
+  private async handle(context: ExecutionContext, next: CallHandler): Promise<unknown> {
+    const request = context.switchToHttp().getRequest<Request & { user?: { id: string } }>();
+    const key = request.headers['idempotency-key'];
+    if (key === undefined) throw new IdempotencyKeyRequiredError();
+    if (typeof key !== 'string' || !VALID_KEY.test(key)) {
+      throw new ValidationFailedError([{ field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' }]);
+    }
+    const scope = request.user?.id ?? 'anonymous';
+    const requestHash = hashRequest(request);
+
+    const claim = await this.store.claim(scope, key, requestHash, LEASE_MS);
+    switch (claim.kind) {
+      case 'replay':
+        throw new PreparedResponse(claim.status, claim.body, true);
+      case 'reused':
+        throw new IdempotencyKeyReusedError();
+      case 'in-progress':
+        throw new IdempotencyInProgressError();
+      case 'claimed':
+        break;
+    }
+
+    try {
+      const body: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      const status =
+        this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ??
+        (request.method === 'POST' ? 201 : 200);
+      await this.store.complete(scope, key, status, body);
+      return body;
+    } catch (error) {
+      if (!(error instanceof DomainError)) {
+        await this.store.release(scope, key);
+        throw error;
+      }
+      // A business failure is an answer like any other: store exactly what the client is sent.
+      const problem = toProblemDetails(error, request);
+      await this.store.complete(scope, key, problem.status, problem);
+      throw new PreparedResponse(problem.status, problem, false);
+    }
+  }
+}
+
+/** Same method, same path, same JSON body (whatever its key order): the same request. */
+function hashRequest(request: Request): string {
+  return createHash('sha256')
+    .update(JSON.stringify([request.method, request.path, canonical(request.body)]))
+    .digest('hex');
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+    );
+  }
+  return value;
+}
