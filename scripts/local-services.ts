@@ -20,6 +20,8 @@ export function localServiceEnv(service: (typeof SERVICES)[number]): Record<stri
     INTERNAL_API_TOKEN: process.env.INTERNAL_API_TOKEN ?? DEV_INTERNAL_API_TOKEN,
     JWT_JWKS_URL: process.env.JWT_JWKS_URL ?? 'http://127.0.0.1:3000/.well-known/jwks.json',
     OTEL_SERVICE_NAME: service.name,
+    // Where each service finds the others (only the variables a service declares are read).
+    ...Object.fromEntries(SERVICES.map((other) => [`${other.name.toUpperCase()}_SERVICE_URL`, `http://127.0.0.1:${other.port}`])),
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
     ...(process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? { OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
   };

@@ -64,3 +64,61 @@ export interface RiskAssessmentResult {
   score: number;
   reasons: string[];
 }
+
+/** `account.*.v1` events (topic `account.events`, key = account id). */
+export interface AccountOpenedV1 {
+  accountId: string;
+  ownerId: string;
+  currency: Currency;
+}
+
+/** `account.deposited.v1` and `account.withdrew.v1`. */
+export interface AccountCashMovedV1 {
+  accountId: string;
+  ownerId: string;
+  entryId: string;
+  amount: string;
+  balance: string;
+  currency: Currency;
+}
+
+/** `account.frozen.v1` and `account.unfrozen.v1`. */
+export interface AccountStatusChangedV1 {
+  accountId: string;
+  status: AccountStatus;
+  reason?: string;
+  by: string;
+}
+
+/** `account.debited.v1` and `account.credited.v1`: one side of a captured transfer. */
+export interface AccountTransferLegV1 {
+  accountId: string;
+  transferId: string;
+  entryId: string;
+  /** Signed: negative for the debit. */
+  amount: string;
+  balance: string;
+  currency: Currency;
+}
+
+/** `transfer.completed.v1`, `transfer.rejected.v1`, `transfer.failed.v1` (topic `transfer.events`, key = transfer id). */
+export interface TransferOutcomeV1 {
+  transferId: string;
+  fromAccountId: string;
+  toAccountId: string;
+  amount: string;
+  currency: Currency;
+  lockMode: LockMode;
+  initiatedBy: string;
+  failureCode?: string;
+}
+
+/** `risk.assessed.v1` (topic `risk.events`, key = source account id). */
+export interface RiskAssessedV1 {
+  assessmentId: string;
+  transferId: string;
+  accountId: string;
+  decision: RiskDecision;
+  score: number;
+  reasons: string[];
+}

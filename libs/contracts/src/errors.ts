@@ -29,6 +29,10 @@ export const ERROR_CODES = [
   'ORDER_NOT_FOUND',
   'ORDER_NOT_CANCELLABLE',
   'PAYMENT_NOT_FOUND',
+  // Internal routes only (service to service); never in a public answer.
+  'HOLD_NOT_FOUND',
+  'HOLD_NOT_OPEN',
+  'CONCURRENT_UPDATE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -97,8 +101,9 @@ export class UpstreamUnavailableError extends DomainError {
   constructor(
     readonly upstream: string,
     readonly retryAfterSeconds = 1,
+    extensions: Record<string, unknown> = {},
   ) {
-    super(`The ${upstream} service is unavailable. Try again shortly.`);
+    super(`The ${upstream} service is unavailable. Try again shortly.`, extensions);
   }
 }
 

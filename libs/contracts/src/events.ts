@@ -20,6 +20,17 @@ export interface EventEnvelope<TType extends string = string, TPayload = unknown
  */
 export const EVENT_TOPICS = {
   'audit.recorded.v1': 'audit.events',
+  'account.opened.v1': 'account.events',
+  'account.deposited.v1': 'account.events',
+  'account.withdrew.v1': 'account.events',
+  'account.frozen.v1': 'account.events',
+  'account.unfrozen.v1': 'account.events',
+  'account.debited.v1': 'account.events',
+  'account.credited.v1': 'account.events',
+  'transfer.completed.v1': 'transfer.events',
+  'transfer.rejected.v1': 'transfer.events',
+  'transfer.failed.v1': 'transfer.events',
+  'risk.assessed.v1': 'risk.events',
 } as const satisfies Record<string, Topic>;
 
 export type EventType = keyof typeof EVENT_TOPICS;

@@ -20,3 +20,23 @@ export {
   type ErrorCode,
   type FieldError,
 } from './errors.ts';
+export type {
+  AccountCashMovedV1,
+  AccountFacts,
+  AccountOpenedV1,
+  AccountStatus,
+  AccountStatusChangedV1,
+  AccountTransferLegV1,
+  CaptureHoldRequest,
+  Currency,
+  HoldStatus,
+  HoldView,
+  LockMode,
+  PlaceHoldRequest,
+  RiskAssessedV1,
+  RiskAssessmentRequest,
+  RiskAssessmentResult,
+  RiskDecision,
+  TransferOutcomeV1,
+} from './banking.ts';
+export { PUBLIC_ROUTES, serviceForPath } from './routes.ts';

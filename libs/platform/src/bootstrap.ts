@@ -12,7 +12,10 @@ export interface BootstrapOptions<TConfig extends ServiceConfig> {
   /** Used for logs and as the Kafka client id, e.g. `account`. */
   serviceName: string;
   config: Type<TConfig>;
-  /** Set when the service consumes Kafka events (`@EventPattern` handlers). */
+  /**
+   * Set when the service consumes Kafka events (`@EventPattern` handlers): its consumer group,
+   * normally the service name (`KAFKA_GROUP_ID` overrides it).
+   */
   kafkaConsumerGroup?: string;
 }
 
@@ -51,7 +54,7 @@ export async function bootstrap<TConfig extends ServiceConfig>(
         kafkaConsumerOptions({
           brokers: config.KAFKA_BROKERS,
           clientId: options.serviceName,
-          groupId: options.kafkaConsumerGroup,
+          groupId: config.KAFKA_GROUP_ID ?? options.kafkaConsumerGroup,
         }),
         { inheritAppConfig: true },
       );

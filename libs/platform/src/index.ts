@@ -3,7 +3,7 @@ export { PlatformModule, type PlatformOptions } from './platform.module.ts';
 export { configureApp, BODY_LIMIT } from './http/configure-app.ts';
 export { ServiceConfig } from './config/service-config.ts';
 export { loadConfig, InvalidConfigError } from './config/load-config.ts';
-export { IsBrokerList, IsIntInRange, IsUrlWithProtocol } from './config/config-validators.ts';
+export { EnvInt, IsBrokerList, IsIntInRange, IsUrlWithProtocol } from './config/config-validators.ts';
 export { ProblemDetailsFilter, toProblemDetails, type ProblemDetails } from './errors/problem-details.filter.ts';
 export { ERROR_CATALOG, problemType } from './errors/error-catalog.ts';
 export { StrictValidationPipe } from './validation/validation.pipe.ts';
@@ -15,5 +15,7 @@ export { Idempotent, IdempotencyModule, IdempotencyReaper } from './idempotency/
 export { IdempotencyKeys1763942600000 } from './idempotency/idempotency-keys.migration.ts';
 export { IdempotencyStore, type Claim } from './idempotency/idempotency-store.ts';
 export { PreparedResponse } from './idempotency/prepared-response.ts';
+export { idempotentId } from './idempotency/idempotent-id.ts';
 export { isUuid, UuidPipe } from './http/uuid.pipe.ts';
 export { decodeCursor, encodeCursor, PageQuery, toPage, type Page } from './http/pagination.ts';
+export { isUniqueViolation } from './database/postgres-errors.ts';

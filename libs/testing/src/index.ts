@@ -5,5 +5,7 @@ export { ServiceProcess, REPO_ROOT, SERVICE_NODE_FLAGS, type ExitStatus, type Se
 export { serviceEnv, TEST_INTERNAL_TOKEN, type ServiceEnvOptions } from './service-env.ts';
 export { databaseUrl, localInfra } from './local-infra.ts';
 export { freePort } from './free-port.ts';
+export { ApiClient, type ApiCall, type ApiResponse } from './api-client.ts';
 export { KafkaProbe, type ProbedMessage } from './kafka-probe.ts';
 export { createTestApp } from './test-app.ts';
+export { startTestService, type TestService, type TestServiceOptions } from './test-service.ts';

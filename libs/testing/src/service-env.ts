@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { databaseUrl, localInfra } from './local-infra.ts';
 
 /** The internal token every service under test shares. */
@@ -22,6 +23,8 @@ export function serviceEnv(options: ServiceEnvOptions): Record<string, string> {
     LOG_LEVEL: 'info',
     DB_MIGRATE_ON_BOOT: 'true',
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    // A group of its own: a test's service never takes partitions from another test's.
+    KAFKA_GROUP_ID: `test-${randomUUID()}`,
     ...(options.otlpEndpoint
       ? {
           OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint,

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestIdentityProvider } from '@bankshop/testing';
-import { startFixture, type RunningFixture } from './fixtures.ts';
+import type { TestService } from '@bankshop/testing';
+import { startFixture } from './fixtures.ts';
 
 describe('Idempotency-Key (API.md conventions) on a real service and database', () => {
   const identity = new TestIdentityProvider();
-  let service: RunningFixture;
+  let service: TestService;
   let alice: string;
   let bob: string;
 
@@ -34,8 +35,8 @@ describe('Idempotency-Key (API.md conventions) on a real service and database', 
   }
 
   async function effectsLabelled(label: string): Promise<number> {
-    const rows = (await service.query(`SELECT count(*)::int AS n FROM effects WHERE label = $1`, [label])) as { n: number }[];
-    return rows[0]!.n;
+    const [row] = await service.query<{ n: number }>(`SELECT count(*)::int AS n FROM effects WHERE label = $1`, [label]);
+    return row!.n;
   }
 
   it('requires the header: 400 IDEMPOTENCY_KEY_REQUIRED and nothing happens', async () => {

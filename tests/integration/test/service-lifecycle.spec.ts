@@ -8,7 +8,8 @@ import {
   TestIdentityProvider,
   type TestDatabase,
 } from '@bankshop/testing';
-import { startFixture, type RunningFixture } from './fixtures.ts';
+import type { TestService } from '@bankshop/testing';
+import { startFixture } from './fixtures.ts';
 
 describe('every service boots and reports itself ready against real PostgreSQL, Redis and Kafka', () => {
   const identity = new TestIdentityProvider();
@@ -21,7 +22,12 @@ describe('every service boots and reports itself ready against real PostgreSQL, 
       const service = new ServiceProcess({
         app: name,
         port: await freePort(),
-        env: serviceEnv({ database: database.name, jwksUrl: identity.jwksUrl }),
+        env: serviceEnv({
+          database: database.name,
+          jwksUrl: identity.jwksUrl,
+          // Services that call others need their URLs to start; readiness does not call them.
+          extra: Object.fromEntries(SERVICES.map((other) => [`${other.name.toUpperCase()}_SERVICE_URL`, 'http://127.0.0.1:9'])),
+        }),
         waitFor: 'nothing',
       });
       running.push({ service, database });
@@ -63,7 +69,7 @@ describe('every service boots and reports itself ready against real PostgreSQL, 
 
 describe('graceful shutdown', () => {
   const identity = new TestIdentityProvider();
-  let producer: RunningFixture;
+  let producer: TestService;
 
   beforeAll(async () => {
     await identity.start();

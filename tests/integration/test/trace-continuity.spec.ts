@@ -1,13 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OtlpReceiver, SPAN_KIND, TestIdentityProvider, type ReceivedSpan } from '@bankshop/testing';
-import { startFixture, type RunningFixture } from './fixtures.ts';
+import type { TestService } from '@bankshop/testing';
+import { startFixture } from './fixtures.ts';
 
 describe('a trace continues from an HTTP request, through the outbox and Kafka, into another service', () => {
   const receiver = new OtlpReceiver();
   const identity = new TestIdentityProvider();
-  let producer: RunningFixture;
-  let consumer: RunningFixture;
+  let producer: TestService;
+  let consumer: TestService;
 
   beforeAll(async () => {
     const otlpEndpoint = await receiver.start();

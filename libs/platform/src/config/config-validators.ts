@@ -1,3 +1,5 @@
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
 import { registerDecorator, type ValidationArguments } from 'class-validator';
 
 /** A URL (parsed by WHATWG `URL`, as the drivers do) with one of the given protocols. */
@@ -44,4 +46,14 @@ export function IsIntInRange(min: number, max = Number.MAX_SAFE_INTEGER) {
         defaultMessage: () => `must be an integer ${range}`,
       },
     });
+}
+
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
+
+/** An integer environment variable within bounds: `@EnvInt(1, 65535) PORT = 3000`. */
+export function EnvInt(min: number, max?: number): PropertyDecorator {
+  const validate = IsIntInRange(min, max);
+  return applyDecorators(Transform(toInt), (target: object, propertyName: string | symbol) =>
+    validate(target, String(propertyName)),
+  );
 }

@@ -1,10 +1,9 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsString, MinLength } from 'class-validator';
-import { IsBrokerList, IsIntInRange, IsUrlWithProtocol } from './config-validators.ts';
+import { IsBoolean, IsDefined, IsIn, IsOptional, IsString, Matches, MinLength } from 'class-validator';
+import { EnvInt, IsBrokerList, IsUrlWithProtocol } from './config-validators.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
 const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
 const toList = ({ value }: { value: unknown }) =>
@@ -16,8 +15,7 @@ const toList = ({ value }: { value: unknown }) =>
  * exact variable to fix.
  */
 export class ServiceConfig {
-  @Transform(toInt)
-  @IsIntInRange(1, 65535)
+  @EnvInt(1, 65535)
   PORT!: number;
 
   @IsDefined({ message: 'is required' })
@@ -52,22 +50,28 @@ export class ServiceConfig {
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
+  /**
+   * Overrides the service's Kafka consumer group. Normally unset: each service consumes in its own
+   * group (its name). Tests set it so that their throwaway instances never share partitions with
+   * each other.
+   */
+  @IsOptional()
+  @Matches(/^[\w.-]{1,100}$/, { message: 'must be 1 to 100 letters, digits, dots, dashes or underscores' })
+  KAFKA_GROUP_ID?: string;
+
   /** Migrations normally run as a deploy step (`npm run db:migrate`), not on every boot. */
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be true or false' })
   DB_MIGRATE_ON_BOOT = false;
 
   /** How long in-flight work may take to finish after SIGTERM before the process gives up. */
-  @Transform(toInt)
-  @IsIntInRange(0)
+  @EnvInt(0)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
-  @Transform(toInt)
-  @IsIntInRange(1)
+  @EnvInt(1)
   DB_POOL_SIZE = 10;
 
   /** API.md: idempotency keys are kept at least 24 hours. */
-  @Transform(toInt)
-  @IsIntInRange(24)
+  @EnvInt(24)
   IDEMPOTENCY_KEY_TTL_HOURS = 24;
 }

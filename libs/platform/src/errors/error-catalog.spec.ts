@@ -30,6 +30,10 @@ const API_STATUS: Record<ErrorCode, number> = {
   INTERNAL_ERROR: 500,
   UPSTREAM_UNAVAILABLE: 503,
   UPSTREAM_TIMEOUT: 504,
+  // Internal routes only.
+  HOLD_NOT_FOUND: 404,
+  HOLD_NOT_OPEN: 409,
+  CONCURRENT_UPDATE: 409,
 };
 
 describe('ERROR_CATALOG', () => {

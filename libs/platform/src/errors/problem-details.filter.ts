@@ -57,6 +57,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
     if (exception instanceof PreparedResponse) {
       if (exception.replayed) response.setHeader('Idempotent-Replayed', 'true');
+      if (exception.status === 503) response.setHeader('Retry-After', String(exception.retryAfterSeconds ?? 1));
       response
         .status(exception.status)
         .type(exception.status >= 400 ? 'application/problem+json' : 'application/json')

@@ -9,7 +9,7 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { DomainError, ValidationFailedError } from '@bankshop/contracts';
+import { DomainError, UpstreamUnavailableError, ValidationFailedError } from '@bankshop/contracts';
 import { toProblemDetails } from '../errors/problem-details.filter.ts';
 import { IdempotencyKeyRequiredError, IdempotencyKeyReusedError, IdempotencyInProgressError } from './idempotency.errors.ts';
 import { PreparedResponse } from './prepared-response.ts';
@@ -82,7 +82,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
       // A business failure is an answer like any other: store exactly what the client is sent.
       const problem = toProblemDetails(error, request);
       await this.store.complete(scope, key, problem.status, problem);
-      throw new PreparedResponse(problem.status, problem, false);
+      const retryAfter = error instanceof UpstreamUnavailableError ? error.retryAfterSeconds : undefined;
+      throw new PreparedResponse(problem.status, problem, false, retryAfter);
     }
   }
 }

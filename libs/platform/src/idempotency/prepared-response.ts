@@ -8,5 +8,7 @@ export class PreparedResponse {
     readonly status: number,
     readonly body: unknown,
     readonly replayed: boolean,
+    /** For a 503: when to try again (a replay of a stored 503 says 1 s). */
+    readonly retryAfterSeconds?: number,
   ) {}
 }

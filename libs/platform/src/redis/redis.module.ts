@@ -29,6 +29,8 @@ class RedisShutdown implements OnApplicationShutdown {
           connectTimeout: 2_000,
           maxRetriesPerRequest: 1,
           enableOfflineQueue: false,
+          // A Redis that is connected but stalled must not hang requests either.
+          commandTimeout: 1_000,
           retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000),
         }),
     },

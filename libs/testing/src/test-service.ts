@@ -1,0 +1,61 @@
+import type { ServiceName } from '@bankshop/contracts';
+import pg from 'pg';
+import { freePort } from './free-port.ts';
+import { serviceEnv } from './service-env.ts';
+import { ServiceProcess } from './service-process.ts';
+import { createTestDatabase, type TestDatabase } from './test-database.ts';
+
+export interface TestServiceOptions {
+  /** A service of this repository... */
+  app?: ServiceName;
+  /** ...or another built entry point (a fixture). */
+  entry?: { name: string; script: string };
+  jwksUrl: string;
+  otlpEndpoint?: string;
+  /** Extra environment, e.g. the URLs of the other services it calls. */
+  env?: Record<string, string>;
+  /** Set false to create the process without starting it (to start it later, or several at once). */
+  start?: boolean;
+}
+
+export interface TestService {
+  service: ServiceProcess;
+  database: TestDatabase;
+  url: string;
+  /** Runs SQL against the service's own database, for assertions and for corrupting state on purpose. */
+  query<T = Record<string, unknown>>(sql: string, parameters?: unknown[]): Promise<T[]>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real service process on a fresh database of its own, migrated on boot, started on a free
+ * port and waited for until ready: the unit of every end-to-end test.
+ */
+export async function startTestService(options: TestServiceOptions): Promise<TestService> {
+  const name = options.entry?.name ?? options.app ?? 'service';
+  const database = await createTestDatabase(name.replace(/^fixture-/, 'fx_'));
+  const service = new ServiceProcess({
+    ...(options.app ? { app: options.app } : {}),
+    ...(options.entry ? { entry: options.entry } : {}),
+    port: await freePort(),
+    env: serviceEnv({
+      database: database.name,
+      jwksUrl: options.jwksUrl,
+      otlpEndpoint: options.otlpEndpoint,
+      extra: { OTEL_SERVICE_NAME: name, ...options.env },
+    }),
+  });
+  if (options.start !== false) await service.start();
+  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  return {
+    service,
+    database,
+    url: service.url,
+    query: async <T>(sql: string, parameters: unknown[] = []) => (await pool.query(sql, parameters)).rows as T[],
+    async stop() {
+      await service.stop();
+      await pool.end();
+      await database.drop();
+    },
+  };
+}
