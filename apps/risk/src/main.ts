@@ -2,4 +2,5 @@ import { bootstrap } from '@bankshop/platform';
 import { AppModule } from './app.module.ts';
 import { RiskConfig } from './config/risk.config.ts';
 
-await bootstrap(AppModule, { serviceName: 'risk', config: RiskConfig });
+// The consumer group (`risk`) reads `transfer.events` into the account profiles.
+await bootstrap(AppModule, { serviceName: 'risk', config: RiskConfig, kafkaConsumerGroup: 'risk' });
