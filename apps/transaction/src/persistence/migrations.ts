@@ -1,4 +1,6 @@
 import { MessagingTables1763942400000 } from '@bankshop/messaging';
+import { IdempotencyKeys1763942600000 } from '@bankshop/platform';
+import { TransactionSchema1763943200000 } from './transaction-schema.migration.ts';
 
 /** Every migration of the transaction database, oldest first. */
-export const MIGRATIONS = [MessagingTables1763942400000];
+export const MIGRATIONS = [MessagingTables1763942400000, IdempotencyKeys1763942600000, TransactionSchema1763943200000];

@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import type { AccountFacts, HoldView, LockMode, PlaceHoldRequest } from '@bankshop/contracts';
+import { UpstreamClient, type UpstreamResponse } from '@bankshop/resilience';
+import { TransactionConfig } from '../config/transaction.config.ts';
+import { refusalOf } from './upstream-refusal.ts';
+
+/**
+ * The account service's internal API. Every call has a timeout and goes through the account
+ * circuit breaker; hold calls are idempotent (keyed by transfer or hold id), so they are retried
+ * on timeouts and outages too.
+ */
+@Injectable()
+export class AccountClient {
+  private readonly upstream: UpstreamClient;
+  private readonly headers: Record<string, string>;
+
+  constructor(config: TransactionConfig) {
+    this.upstream = new UpstreamClient({ name: 'account', baseUrl: config.ACCOUNT_SERVICE_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
+    this.headers = { 'x-internal-token': config.INTERNAL_API_TOKEN };
+  }
+
+  /** The account's owner, currency and status; null if there is no such account. */
+  async facts(accountId: string): Promise<AccountFacts | null> {
+    const response = await this.upstream.request<AccountFacts>({
+      method: 'GET',
+      path: `/internal/accounts/${accountId}`,
+      headers: this.headers,
+    });
+    if (response.status === 404) return null;
+    return this.expectOk(response);
+  }
+
+  /** Prepare: reserve the amount on the source account. */
+  async placeHold(request: PlaceHoldRequest): Promise<HoldView> {
+    return this.expectOk(
+      await this.upstream.request<HoldView>({
+        method: 'POST',
+        path: '/internal/holds',
+        body: request,
+        headers: this.headers,
+        idempotent: true,
+      }),
+    );
+  }
+
+  /** Commit: debit, credit and close the hold in one transaction of the account service. */
+  async capture(holdId: string, lockMode: LockMode): Promise<HoldView> {
+    return this.expectOk(
+      await this.upstream.request<HoldView>({
+        method: 'POST',
+        path: `/internal/holds/${holdId}/capture`,
+        body: { lockMode },
+        headers: this.headers,
+        idempotent: true,
+      }),
+    );
+  }
+
+  /** Abort: release the hold. */
+  async void(holdId: string): Promise<HoldView> {
+    return this.expectOk(
+      await this.upstream.request<HoldView>({
+        method: 'POST',
+        path: `/internal/holds/${holdId}/void`,
+        headers: this.headers,
+        idempotent: true,
+      }),
+    );
+  }
+
+  /** The hold placed for a transfer, if any (recovery does not know whether a prepare got through). */
+  async holdOfTransfer(transferId: string): Promise<HoldView | null> {
+    const response = await this.upstream.request<HoldView>({
+      method: 'GET',
+      path: `/internal/holds?transferId=${transferId}`,
+      headers: this.headers,
+    });
+    if (response.status === 404) return null;
+    return this.expectOk(response);
+  }
+
+  private expectOk<T>(response: UpstreamResponse<T>): T {
+    if (response.status >= 200 && response.status < 300) return response.body;
+    throw refusalOf('account', response.status, response.body);
+  }
+}

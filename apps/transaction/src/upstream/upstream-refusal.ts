@@ -1,0 +1,26 @@
+/**
+ * Another service answered with a 4xx problem: it understood the request and said no, with a
+ * stable `code` (INSUFFICIENT_FUNDS, ACCOUNT_FROZEN, ...). Unlike an outage, this is an answer.
+ */
+export class UpstreamRefusal extends Error {
+  override readonly name = 'UpstreamRefusal';
+
+  constructor(
+    readonly upstream: string,
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+  ) {
+    super(`${upstream} refused (${status} ${code}): ${detail}`);
+  }
+}
+
+export function refusalOf(upstream: string, status: number, body: unknown): UpstreamRefusal {
+  const problem = (body ?? {}) as { code?: unknown; detail?: unknown };
+  return new UpstreamRefusal(
+    upstream,
+    status,
+    typeof problem.code === 'string' ? problem.code : `HTTP_${status}`,
+    typeof problem.detail === 'string' ? problem.detail : 'no detail',
+  );
+}
