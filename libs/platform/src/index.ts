@@ -19,3 +19,4 @@ export { idempotentId } from './idempotency/idempotent-id.ts';
 export { isUuid, UuidPipe } from './http/uuid.pipe.ts';
 export { decodeCursor, encodeCursor, PageQuery, toPage, type Page } from './http/pagination.ts';
 export { isUniqueViolation } from './database/postgres-errors.ts';
+export { IsUuid } from './validation/uuid.validators.ts';

@@ -47,6 +47,8 @@ export async function startTestService(options: TestServiceOptions): Promise<Tes
   });
   if (options.start !== false) await service.start();
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  // Dropping the database terminates connections still closing; that is expected, not a failure.
+  pool.on('error', () => undefined);
   return {
     service,
     database,

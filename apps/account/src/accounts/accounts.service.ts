@@ -106,8 +106,7 @@ export class AccountsService {
 
   async freeze(admin: AuthenticatedUser, id: string, reason: string): Promise<AccountView> {
     await this.writer.change('freeze', [id], 'pessimistic', async (accounts, manager) => {
-      const account = accounts.get(id);
-      account.freeze(reason);
+      if (!accounts.get(id).freeze(reason)) return;
       await this.outbox.append(manager, {
         type: 'account.frozen.v1',
         aggregateId: id,
@@ -120,7 +119,7 @@ export class AccountsService {
 
   async unfreeze(admin: AuthenticatedUser, id: string): Promise<AccountView> {
     await this.writer.change('unfreeze', [id], 'pessimistic', async (accounts, manager) => {
-      accounts.get(id).unfreeze();
+      if (!accounts.get(id).unfreeze()) return;
       await this.outbox.append(manager, {
         type: 'account.unfrozen.v1',
         aggregateId: id,

@@ -1,13 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { IsUUID } from 'class-validator';
 import type { HoldView } from '@bankshop/contracts';
 import { Internal } from '@bankshop/auth';
-import { UuidPipe } from '@bankshop/platform';
+import { IsUuid, UuidPipe } from '@bankshop/platform';
 import { CaptureHoldDto, PlaceHoldDto } from './dto/place-hold.dto.ts';
 import { HoldsService } from './holds.service.ts';
 
 class HoldLookupQuery {
-  @IsUUID()
+  @IsUuid()
   transferId!: string;
 }
 

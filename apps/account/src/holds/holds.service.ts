@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { HoldStatus, HoldView, LockMode } from '@bankshop/contracts';
-import { Outbox } from '@bankshop/messaging';
+import type { AccountTransferLegV1, HoldStatus, HoldView, LockMode } from '@bankshop/contracts';
+import { Outbox, type NewEvent } from '@bankshop/messaging';
 import { Money } from '@bankshop/money';
 import { isUniqueViolation } from '@bankshop/platform';
 import { withSpan } from '@bankshop/telemetry';
@@ -17,8 +17,10 @@ import {
   HoldNotOpenError,
   SameAccountError,
 } from '../accounts/domain/account-errors.ts';
+import type { Account } from '../accounts/domain/account.ts';
 import { AccountRecord } from '../accounts/persistence/account.record.ts';
 import { appendLedgerEntry } from '../accounts/persistence/ledger.ts';
+import type { LedgerEntryRecord } from '../accounts/persistence/ledger-entry.record.ts';
 import type { PlaceHoldDto } from './dto/place-hold.dto.ts';
 import { HoldRecord } from './hold.record.ts';
 
@@ -91,54 +93,38 @@ export class HoldsService {
     if (hold.status === 'CAPTURED') return hold.toView();
 
     await withSpan('hold.capture', () =>
-      this.writer.change('hold.capture', [hold.fromAccountId, hold.toAccountId], lockMode, async (accounts, manager) => {
-        if (!(await this.close(manager, hold.id, 'CAPTURED'))) return;
-        const source = accounts.get(hold.fromAccountId);
-        const destination = accounts.get(hold.toAccountId);
-        source.captureHold(hold.amount);
-        destination.credit(hold.amount);
-        const debit = await appendLedgerEntry(manager, {
-          id: randomUUID(),
-          account: source,
-          type: 'TRANSFER_DEBIT',
-          amount: hold.amount.negated(),
-          transferId: hold.transferId,
-        });
-        const credit = await appendLedgerEntry(manager, {
-          id: randomUUID(),
-          account: destination,
-          type: 'TRANSFER_CREDIT',
-          amount: hold.amount,
-          transferId: hold.transferId,
-        });
-        await this.outbox.append(
-          manager,
-          {
-            type: 'account.debited.v1',
-            aggregateId: source.id,
-            payload: {
-              accountId: source.id,
-              transferId: hold.transferId,
-              entryId: debit.id,
-              amount: debit.amount.toString(),
-              balance: source.balance.toString(),
-              currency: source.currency,
-            },
-          },
-          {
-            type: 'account.credited.v1',
-            aggregateId: destination.id,
-            payload: {
-              accountId: destination.id,
-              transferId: hold.transferId,
-              entryId: credit.id,
-              amount: credit.amount.toString(),
-              balance: destination.balance.toString(),
-              currency: destination.currency,
-            },
-          },
-        );
-      }),
+      this.writer.change(
+        'hold.capture',
+        [hold.fromAccountId, hold.toAccountId],
+        lockMode,
+        async (accounts, manager) => {
+          if (!(await this.close(manager, hold.id, 'CAPTURED'))) return;
+          const source = accounts.get(hold.fromAccountId);
+          const destination = accounts.get(hold.toAccountId);
+          source.captureHold(hold.amount);
+          destination.credit(hold.amount);
+          const debit = await appendLedgerEntry(manager, {
+            id: randomUUID(),
+            account: source,
+            type: 'TRANSFER_DEBIT',
+            amount: hold.amount.negated(),
+            transferId: hold.transferId,
+          });
+          const credit = await appendLedgerEntry(manager, {
+            id: randomUUID(),
+            account: destination,
+            type: 'TRANSFER_CREDIT',
+            amount: hold.amount,
+            transferId: hold.transferId,
+          });
+          await this.outbox.append(
+            manager,
+            legEvent('account.debited.v1', source, debit, hold.transferId),
+            legEvent('account.credited.v1', destination, credit, hold.transferId),
+          );
+        },
+        { lockFirst: (manager) => lockHold(manager, hold.id) },
+      ),
     );
     await this.cache.invalidate([hold.fromAccountId, hold.toAccountId]);
     return (await this.mustFind(id)).toView();
@@ -181,9 +167,15 @@ export class HoldsService {
     if (hold.status === 'VOIDED' || hold.status === 'EXPIRED') return hold.toView();
     if (hold.status === 'CAPTURED') throw new HoldNotOpenError(hold.status);
 
-    await this.writer.change(`hold.${outcome.toLowerCase()}`, [hold.fromAccountId], 'pessimistic', async (accounts, manager) => {
-      if (await this.close(manager, hold.id, outcome)) accounts.get(hold.fromAccountId).releaseHold(hold.amount);
-    });
+    await this.writer.change(
+      `hold.${outcome.toLowerCase()}`,
+      [hold.fromAccountId],
+      'pessimistic',
+      async (accounts, manager) => {
+        if (await this.close(manager, hold.id, outcome)) accounts.get(hold.fromAccountId).releaseHold(hold.amount);
+      },
+      { lockFirst: (manager) => lockHold(manager, hold.id) },
+    );
     await this.cache.invalidate([hold.fromAccountId]);
     return (await this.mustFind(id)).toView();
   }
@@ -215,4 +207,34 @@ export class HoldsService {
   private findByTransfer(transferId: string): Promise<HoldRecord | null> {
     return this.dataSource.getRepository(HoldRecord).findOneBy({ transferId });
   }
+}
+
+/** `account.debited.v1` or `account.credited.v1`: one side of a captured transfer. */
+function legEvent(
+  type: 'account.debited.v1' | 'account.credited.v1',
+  account: Account,
+  entry: LedgerEntryRecord,
+  transferId: string,
+): NewEvent {
+  return {
+    type,
+    aggregateId: account.id,
+    payload: {
+      accountId: account.id,
+      transferId,
+      entryId: entry.id,
+      amount: entry.amount.toString(),
+      balance: account.balance.toString(),
+      currency: account.currency,
+    } satisfies AccountTransferLegV1,
+  };
+}
+
+/**
+ * Locks a hold's row. Every operation on an existing hold takes this lock before its accounts'
+ * (one order everywhere, so a capture and a void of the same hold cannot deadlock: the second
+ * simply waits, then finds the hold closed).
+ */
+async function lockHold(manager: EntityManager, id: string): Promise<void> {
+  await manager.getRepository(HoldRecord).createQueryBuilder('hold').where('hold.id = :id', { id }).setLock('pessimistic_write').getOne();
 }

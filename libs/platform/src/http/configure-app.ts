@@ -17,6 +17,8 @@ export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.useLogger(express.get(Logger));
   express.disable('x-powered-by');
+  // ETags would hash every JSON answer for clients that never send If-None-Match.
+  express.set('etag', false);
   express.use(requestContextMiddleware);
   express.useBodyParser('json', { limit: BODY_LIMIT, strict: true });
   express.useGlobalPipes(new StrictValidationPipe());

@@ -31,8 +31,8 @@ const LEASE_MS = 60_000;
  * - the same key with a different body: 422 IDEMPOTENCY_KEY_REUSED;
  * - the same key while the first request still runs: 409 IDEMPOTENCY_IN_PROGRESS.
  *
- * Keys are scoped per user. An unexpected error (a bug, a 500) is not stored: the claim is
- * released so that the client can retry.
+ * Keys are scoped per user. A request that fails validation (400) or fails unexpectedly (a bug,
+ * a 500) is not stored, as with Stripe: the claim is released so that the client can retry.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -75,7 +75,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
       await this.store.complete(scope, key, status, body);
       return body;
     } catch (error) {
-      if (!(error instanceof DomainError)) {
+      // A request that never ran (it failed validation) or failed unexpectedly is not an answer
+      // to keep: the key is released so that the corrected request, or a retry, can use it.
+      if (!(error instanceof DomainError) || error instanceof ValidationFailedError) {
         await this.store.release(scope, key);
         throw error;
       }

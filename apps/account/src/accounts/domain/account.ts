@@ -107,12 +107,18 @@ export class Account {
     this.apply({ balance: this.state.balance.plus(amount) });
   }
 
-  freeze(reason: string): void {
+  /** Returns false when the account was already frozen (nothing changes, nothing to announce). */
+  freeze(reason: string): boolean {
+    if (this.state.status === 'FROZEN') return false;
     this.apply({ status: 'FROZEN', frozenReason: reason });
+    return true;
   }
 
-  unfreeze(): void {
+  /** Returns false when the account was not frozen. */
+  unfreeze(): boolean {
+    if (this.state.status !== 'FROZEN') return false;
     this.apply({ status: 'ACTIVE', frozenReason: null });
+    return true;
   }
 
   assertActive(): void {

@@ -12,9 +12,12 @@ export class OptimisticConflict extends Error {
 /**
  * Reads and writes accounts under one of the two locking disciplines:
  *
- * - pessimistic: `SELECT ... ORDER BY id FOR UPDATE`. Rows are locked in id order, so two
+ * - pessimistic: `SELECT ... ORDER BY id FOR NO KEY UPDATE`. Rows are locked in id order, so two
  *   transfers between the same accounts in opposite directions wait for each other instead of
- *   deadlocking. Writers queue; nobody retries.
+ *   deadlocking. NO KEY UPDATE (not FOR UPDATE) because we never change an account's key: it
+ *   leaves the key-share locks of foreign-key checks (inserting a hold or a ledger entry that
+ *   references the account) free, which would otherwise deadlock with a lock taken in id order.
+ *   Writers queue; nobody retries.
  * - optimistic: a plain read, then `UPDATE ... WHERE id = $1 AND version = $2`. Zero rows updated
  *   means someone else won; the caller retries the whole transaction. Nobody waits while reading.
  */
@@ -26,7 +29,7 @@ export class AccountStore {
       .createQueryBuilder('account')
       .where('account.id IN (:...ids)', { ids: [...new Set(ids)] })
       .orderBy('account.id', 'ASC');
-    if (mode === 'pessimistic') query.setLock('pessimistic_write');
+    if (mode === 'pessimistic') query.setLock('for_no_key_update');
     const records = await query.getMany();
     return new Map(records.map((record) => [record.id, record.toDomain()]));
   }

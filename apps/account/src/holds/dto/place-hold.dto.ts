@@ -1,17 +1,17 @@
-import { IsIn, IsUUID } from 'class-validator';
+import { IsIn } from 'class-validator';
 import type { LockMode, PlaceHoldRequest } from '@bankshop/contracts';
-import { IsMoneyAmount } from '@bankshop/platform';
+import { IsMoneyAmount, IsUuid } from '@bankshop/platform';
 
 export const LOCK_MODES: LockMode[] = ['pessimistic', 'optimistic'];
 
 export class PlaceHoldDto implements PlaceHoldRequest {
-  @IsUUID()
+  @IsUuid()
   transferId!: string;
 
-  @IsUUID()
+  @IsUuid()
   fromAccountId!: string;
 
-  @IsUUID()
+  @IsUuid()
   toAccountId!: string;
 
   @IsMoneyAmount()

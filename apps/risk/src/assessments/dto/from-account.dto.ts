@@ -1,7 +1,6 @@
-import { Transform } from 'class-transformer';
-import { IsIn, isISO8601, isRFC3339, IsUUID, ValidateBy } from 'class-validator';
+import { IsIn, isISO8601, isRFC3339, ValidateBy } from 'class-validator';
 import type { AccountFacts, AccountStatus } from '@bankshop/contracts';
-import { toLowerCase } from './lower-case.transform.ts';
+import { IsUuid } from '@bankshop/platform';
 import { ACCOUNT_STATUSES } from './to-account.dto.ts';
 
 /**
@@ -19,8 +18,7 @@ const IsDateTime = () =>
 
 /** The source account, as the caller read it from the account service. */
 export class FromAccountDto implements Pick<AccountFacts, 'id' | 'status' | 'createdAt'> {
-  @Transform(toLowerCase)
-  @IsUUID('all', { message: 'must be a UUID' })
+  @IsUuid()
   id!: string;
 
   @IsIn(ACCOUNT_STATUSES, { message: `must be one of ${ACCOUNT_STATUSES.join(', ')}` })

@@ -1,13 +1,10 @@
-import { Transform } from 'class-transformer';
-import { IsOptional, IsUUID } from 'class-validator';
-import { PageQuery } from '@bankshop/platform';
-import { toLowerCase } from './lower-case.transform.ts';
+import { IsOptional } from 'class-validator';
+import { IsUuid, PageQuery } from '@bankshop/platform';
 
 /** `GET /api/admin/assessments?accountId&limit&cursor`. */
 export class ListAssessmentsQuery extends PageQuery {
   /** Only the assessments of transfers from this account. */
   @IsOptional()
-  @Transform(toLowerCase)
-  @IsUUID('all', { message: 'must be a UUID' })
+  @IsUuid()
   accountId?: string;
 }

@@ -1,14 +1,12 @@
-import { Transform } from 'class-transformer';
-import { IsIn, IsUUID } from 'class-validator';
+import { IsIn } from 'class-validator';
 import type { AccountFacts, AccountStatus } from '@bankshop/contracts';
-import { toLowerCase } from './lower-case.transform.ts';
+import { IsUuid } from '@bankshop/platform';
 
 export const ACCOUNT_STATUSES = ['ACTIVE', 'FROZEN', 'CLOSED'] as const satisfies readonly AccountStatus[];
 
 /** The destination account, as the caller read it from the account service. */
 export class ToAccountDto implements Pick<AccountFacts, 'id' | 'status'> {
-  @Transform(toLowerCase)
-  @IsUUID('all', { message: 'must be a UUID' })
+  @IsUuid()
   id!: string;
 
   @IsIn(ACCOUNT_STATUSES, { message: `must be one of ${ACCOUNT_STATUSES.join(', ')}` })

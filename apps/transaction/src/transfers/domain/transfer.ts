@@ -106,6 +106,11 @@ export class Transfer {
     return { ...this.state };
   }
 
+  /** The same transfer after a successful write: the store advanced its version. */
+  stored(): Transfer {
+    return new Transfer({ ...this.state, version: this.state.version + 1 });
+  }
+
   isVisibleTo(userId: string): boolean {
     return this.state.fromOwnerId === userId || this.state.toOwnerId === userId;
   }

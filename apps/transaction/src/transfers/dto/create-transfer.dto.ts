@@ -1,12 +1,12 @@
-import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { LockMode } from '@bankshop/contracts';
-import { IsMoneyAmount } from '@bankshop/platform';
+import { IsMoneyAmount, IsUuid } from '@bankshop/platform';
 
 export class CreateTransferDto {
-  @IsUUID()
+  @IsUuid()
   fromAccountId!: string;
 
-  @IsUUID()
+  @IsUuid()
   toAccountId!: string;
 
   @IsMoneyAmount()

@@ -1,9 +1,9 @@
-import { IsOptional, IsUUID } from 'class-validator';
-import { PageQuery } from '@bankshop/platform';
+import { IsOptional } from 'class-validator';
+import { IsUuid, PageQuery } from '@bankshop/platform';
 
 export class ListTransfersQuery extends PageQuery {
   /** Only transfers from or to this account. */
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   accountId?: string;
 }

@@ -42,10 +42,13 @@ export class TransferStore {
     });
   }
 
-  /** Writes the transfer's new state if we still own it; `work` adds rows to the same transaction. */
+  /**
+   * Writes the transfer's new state if we still own it; `work` adds rows (its outbox event) to the
+   * same transaction. Returns the transfer as stored (its version advanced).
+   */
   async save(transfer: Transfer, work?: (manager: EntityManager) => Promise<void>): Promise<Transfer> {
     const state = transfer.snapshot();
-    return this.dataSource.transaction(async (manager) => {
+    const write = async (manager: EntityManager) => {
       const result = await manager
         .createQueryBuilder()
         .update(TransferRecord)
@@ -59,8 +62,10 @@ export class TransferStore {
         .execute();
       if (result.affected !== 1) throw new TransferOwnershipLost(`transfer ${state.id} changed under us`);
       await work?.(manager);
-      return (await manager.findOneByOrFail(TransferRecord, { id: state.id })).toDomain();
-    });
+    };
+    // A lone UPDATE is atomic by itself; only a write with more rows needs a transaction.
+    await (work ? this.dataSource.transaction(write) : write(this.dataSource.manager));
+    return transfer.stored();
   }
 
   async find(id: string): Promise<Transfer | null> {
