@@ -1,5 +1,6 @@
 import { bootstrap } from '@bankshop/platform';
 import { AppModule } from './app.module.ts';
 import { GatewayConfig } from './config/gateway.config.ts';
+import { configureGateway } from './edge/configure-gateway.ts';
 
-await bootstrap(AppModule, { serviceName: 'gateway', config: GatewayConfig });
+await bootstrap(AppModule, { serviceName: 'gateway', config: GatewayConfig, adapter: 'fastify', configure: configureGateway });

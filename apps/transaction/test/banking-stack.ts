@@ -13,9 +13,19 @@ export interface Customer {
 }
 
 export interface BankingStackOptions {
-  env?: { account?: Record<string, string>; risk?: Record<string, string>; transaction?: Record<string, string> };
+  env?: {
+    account?: Record<string, string>;
+    risk?: Record<string, string>;
+    transaction?: Record<string, string>;
+    gateway?: Record<string, string>;
+  };
   otlpEndpoint?: string;
+  /** Talk to the services through a gateway, as real clients do, instead of directly. */
+  viaGateway?: boolean;
 }
+
+/** The services a banking stack does not start: the gateway finds nothing there (503). */
+const NOT_STARTED = 'http://127.0.0.1:9';
 
 /**
  * The banking half of the system as real processes: account, risk and transaction services,
@@ -27,6 +37,7 @@ export class BankingStack {
   account!: TestService;
   risk!: TestService;
   transaction!: TestService;
+  gateway: TestService | undefined;
   api!: ApiClient;
   adminToken!: string;
 
@@ -43,12 +54,36 @@ export class BankingStack {
       ...common,
       env: { ACCOUNT_SERVICE_URL: stack.account.url, RISK_SERVICE_URL: stack.risk.url, ...options.env?.transaction },
     });
-    stack.api = ApiClient.direct({ account: stack.account.url, risk: stack.risk.url, transaction: stack.transaction.url });
+    if (options.viaGateway) {
+      stack.gateway = await startTestService({
+        app: 'gateway',
+        ...common,
+        env: {
+          // The gateway signs with the test identity's key, so tokens minted by the test are its own.
+          JWT_PRIVATE_KEY: stack.identity.privateKeyPem,
+          ACCOUNT_SERVICE_URL: stack.account.url,
+          TRANSACTION_SERVICE_URL: stack.transaction.url,
+          RISK_SERVICE_URL: stack.risk.url,
+          ORDER_SERVICE_URL: NOT_STARTED,
+          INVENTORY_SERVICE_URL: NOT_STARTED,
+          PAYMENT_SERVICE_URL: NOT_STARTED,
+          // These suites test banking, not rate limiting: the buckets are made too big to matter.
+          RATE_LIMIT_CAPACITY: '1000000',
+          RATE_LIMIT_REFILL_PER_SEC: '1000000',
+          AUTH_RATE_LIMIT_PER_MIN: '1000000',
+          ...options.env?.gateway,
+        },
+      });
+      stack.api = ApiClient.gateway(stack.gateway.url);
+    } else {
+      stack.api = ApiClient.direct({ account: stack.account.url, risk: stack.risk.url, transaction: stack.transaction.url });
+    }
     stack.adminToken = await stack.identity.mint({ roles: ['admin'] });
     return stack;
   }
 
   async stop(): Promise<void> {
+    await this.gateway?.stop();
     await Promise.all([this.transaction?.stop(), this.account?.stop(), this.risk?.stop()]);
     await this.identity.stop();
   }

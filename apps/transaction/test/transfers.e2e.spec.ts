@@ -3,7 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaProbe } from '@bankshop/testing';
 import { BankingStack, type Customer } from './banking-stack.ts';
 
-describe('POST /api/transfers: a transfer through risk, prepare and commit', () => {
+/** The same contract, called directly and through the gateway: the gateway must change nothing. */
+describe.each([
+  { via: 'the services directly', viaGateway: false },
+  { via: 'the gateway', viaGateway: true },
+])('POST /api/transfers through $via: risk, prepare and commit', ({ viaGateway }) => {
   let stack: BankingStack;
   let alice: Customer;
   let bob: Customer;
@@ -13,7 +17,7 @@ describe('POST /api/transfers: a transfer through risk, prepare and commit', () 
   let probe: KafkaProbe;
 
   beforeAll(async () => {
-    stack = await BankingStack.start({ env: { risk: { RISK_MAX_AMOUNT: '5000.00' } } });
+    stack = await BankingStack.start({ viaGateway, env: { risk: { RISK_MAX_AMOUNT: '5000.00' } } });
     [alice, bob, mallory] = await Promise.all([stack.customer(), stack.customer(), stack.customer()]);
     aliceUsd = await stack.openAccount(alice, 'USD', '1000.00');
     bobUsd = await stack.openAccount(bob, 'USD');

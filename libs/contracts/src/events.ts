@@ -64,3 +64,17 @@ export function parseEnvelope(value: unknown): EventEnvelope {
 export class InvalidEventError extends Error {
   override readonly name = 'InvalidEventError';
 }
+
+/**
+ * `audit.recorded.v1` (topic `audit.events`): who did what to which resource, and how it ended.
+ * `data` never holds a password, a token or a full account number.
+ */
+export interface AuditRecordedV1 {
+  actorId: string | null;
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  outcome: 'SUCCESS' | 'FAILURE';
+  traceId: string | null;
+  data: Record<string, unknown>;
+}

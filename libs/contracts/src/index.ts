@@ -5,6 +5,7 @@ export {
   InvalidEventError,
   parseEnvelope,
   topicOf,
+  type AuditRecordedV1,
   type EventEnvelope,
   type EventType,
 } from './events.ts';

@@ -8,6 +8,7 @@ export {
   type OutboxRow,
 } from './outbox/outbox-relay.ts';
 export { IdempotentConsumer } from './inbox/idempotent-consumer.ts';
+export { auditEvent, type AuditRecord } from './audit/audit-event.ts';
 export { MessagingTables1763942400000 } from './messaging-tables.migration.ts';
 export { KafkaProducer } from './kafka/kafka-producer.ts';
 export { KafkaHealth } from './kafka/kafka-health.ts';

@@ -1,22 +1,44 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication, Type } from '@nestjs/common';
+import type { AbstractHttpAdapter } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { kafkaConsumerOptions } from '@bankshop/messaging';
 import { createLogger, shutdownTelemetry } from '@bankshop/telemetry';
 import { InvalidConfigError, loadConfig } from './config/load-config.ts';
 import type { ServiceConfig } from './config/service-config.ts';
-import { configureApp } from './http/configure-app.ts';
+import { BODY_LIMIT_BYTES, configureApp } from './http/configure-app.ts';
 
 export interface BootstrapOptions<TConfig extends ServiceConfig> {
   /** Used for logs and as the Kafka client id, e.g. `account`. */
   serviceName: string;
   config: Type<TConfig>;
   /**
+   * The HTTP adapter: Express (the default, for the services) or Fastify (for the gateway, the
+   * hot path every request crosses; see apps/gateway/README.md for the measurement).
+   */
+  adapter?: 'express' | 'fastify';
+  /**
+   * Extra set-up of the HTTP server before it listens (the gateway registers its proxy, rate
+   * limiting and security headers here).
+   */
+  configure?: (app: INestApplication) => Promise<void>;
+  /**
    * Set when the service consumes Kafka events (`@EventPattern` handlers): its consumer group,
    * normally the service name (`KAFKA_GROUP_ID` overrides it).
    */
   kafkaConsumerGroup?: string;
+}
+
+/**
+ * Fastify with the same body limit as the Express services. Loaded only when asked for, so the
+ * services do not pay for it at start-up.
+ */
+async function createFastifyAdapter(): Promise<AbstractHttpAdapter> {
+  const { FastifyAdapter } = await import('@nestjs/platform-fastify');
+  // X-Forwarded-For is not trusted: at the edge it is whatever the client wrote, and rate limits
+  // per IP would be trivially bypassed. Behind a load balancer, configure that hop explicitly.
+  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: false });
 }
 
 /**
@@ -41,14 +63,15 @@ export async function bootstrap<TConfig extends ServiceConfig>(
   }
 
   const logger = createLogger(options.serviceName, config.LOG_LEVEL);
-  let app: NestExpressApplication;
+  let app: INestApplication;
   try {
-    app = await NestFactory.create<NestExpressApplication>(appModule, {
-      bufferLogs: true,
-      bodyParser: false,
-      abortOnError: false,
-    });
+    const nestOptions = { bufferLogs: true, abortOnError: false } as const;
+    app =
+      options.adapter === 'fastify'
+        ? await NestFactory.create(appModule, await createFastifyAdapter(), nestOptions)
+        : await NestFactory.create<NestExpressApplication>(appModule, { ...nestOptions, bodyParser: false });
     configureApp(app);
+    await options.configure?.(app);
     if (options.kafkaConsumerGroup) {
       app.connectMicroservice(
         kafkaConsumerOptions({

@@ -1,6 +1,6 @@
 export { bootstrap, type BootstrapOptions } from './bootstrap.ts';
 export { PlatformModule, type PlatformOptions } from './platform.module.ts';
-export { configureApp, BODY_LIMIT } from './http/configure-app.ts';
+export { configureApp, BODY_LIMIT, BODY_LIMIT_BYTES } from './http/configure-app.ts';
 export { ServiceConfig } from './config/service-config.ts';
 export { loadConfig, InvalidConfigError } from './config/load-config.ts';
 export { EnvInt, IsBrokerList, IsIntInRange, IsUrlWithProtocol } from './config/config-validators.ts';

@@ -1,10 +1,11 @@
+export { CircuitOpenError, UpstreamClient, type UpstreamOptions, type UpstreamRequest } from './upstream-client.ts';
 export {
-  CircuitOpenError,
-  UpstreamClient,
+  createCircuitBreaker,
+  DEFAULT_BREAKER,
+  stateOf,
   type BreakerOptions,
-  type UpstreamOptions,
-  type UpstreamRequest,
-} from './upstream-client.ts';
+  type CircuitState,
+} from './circuit-breaker.ts';
 export { backoffDelay, type BackoffOptions } from './backoff.ts';
 export {
   UpstreamServerError,

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import CircuitBreaker from 'opossum';
+import type CircuitBreaker from 'opossum';
 import pRetry from 'p-retry';
 import { meter } from '@bankshop/telemetry';
 import { backoffDelay, type BackoffOptions } from './backoff.ts';
+import { createCircuitBreaker, DEFAULT_BREAKER, stateOf, type BreakerOptions, type CircuitState } from './circuit-breaker.ts';
 import {
   UpstreamServerError,
   UpstreamTimeoutError,
@@ -22,16 +23,6 @@ export interface UpstreamOptions {
   breaker?: BreakerOptions;
 }
 
-export interface BreakerOptions {
-  /** Open when at least this share of calls failed in the rolling window... */
-  errorThresholdPercentage: number;
-  /** ...and at least this many calls were made in it. */
-  volumeThreshold: number;
-  rollingWindowMs: number;
-  /** How long to fail fast before letting one probe call through (half-open). */
-  resetTimeoutMs: number;
-}
-
 export interface UpstreamRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
@@ -44,32 +35,11 @@ export interface UpstreamRequest {
   idempotent?: boolean;
 }
 
-const DEFAULT_BREAKER: BreakerOptions = {
-  errorThresholdPercentage: 50,
-  volumeThreshold: 5,
-  rollingWindowMs: 10_000,
-  resetTimeoutMs: 5_000,
-};
-
 const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 50, maxMs: 1_000 };
 
-/** Circuit states as numbers for the gauge: closed 0, half-open 1, open 2. */
-const CIRCUIT_STATE = { closed: 0, halfOpen: 1, open: 2 } as const;
-
-const circuitState = meter().createObservableGauge('bankshop.circuit.state', {
-  description: 'Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open',
-});
 const retryCounter = meter().createCounter('bankshop.upstream.retries', {
   description: 'Retried calls to an upstream service',
 });
-const breakers = new Map<string, CircuitBreaker>();
-circuitState.addCallback((result) => {
-  for (const [upstream, breaker] of breakers) {
-    const state = breaker.opened ? CIRCUIT_STATE.open : breaker.halfOpen ? CIRCUIT_STATE.halfOpen : CIRCUIT_STATE.closed;
-    result.observe(state, { upstream });
-  }
-});
-
 /**
  * An HTTP client for one upstream service: every call has a timeout, goes through a circuit
  * breaker (opossum), and is retried with backoff only when it is idempotent.
@@ -89,16 +59,7 @@ export class UpstreamClient {
     this.retries = options.retries ?? 2;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.breakerOptions = options.breaker ?? DEFAULT_BREAKER;
-    this.breaker = new CircuitBreaker((request: UpstreamRequest) => this.attempt(request), {
-      name: options.name,
-      // Our own per-attempt timeout applies; opossum's would race it with a different error.
-      timeout: false,
-      errorThresholdPercentage: this.breakerOptions.errorThresholdPercentage,
-      volumeThreshold: this.breakerOptions.volumeThreshold,
-      rollingCountTimeout: this.breakerOptions.rollingWindowMs,
-      resetTimeout: this.breakerOptions.resetTimeoutMs,
-    });
-    breakers.set(options.name, this.breaker);
+    this.breaker = createCircuitBreaker(options.name, (request: UpstreamRequest) => this.attempt(request), this.breakerOptions);
   }
 
   get name(): string {
@@ -106,8 +67,8 @@ export class UpstreamClient {
   }
 
   /** `closed`, `halfOpen` or `open`, for health reports. */
-  get circuit(): keyof typeof CIRCUIT_STATE {
-    return this.breaker.opened ? 'open' : this.breaker.halfOpen ? 'halfOpen' : 'closed';
+  get circuit(): CircuitState {
+    return stateOf(this.breaker);
   }
 
   async request<TBody = unknown>(request: UpstreamRequest): Promise<UpstreamResponse<TBody>> {

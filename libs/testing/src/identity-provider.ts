@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import type { Role } from '@bankshop/auth';
 
 export interface TokenClaims {
@@ -22,13 +22,19 @@ export class TestIdentityProvider {
   private privateKey!: CryptoKey;
   private publicJwk!: JWK;
   private server: Server | undefined;
-  readonly kid = `test-${randomUUID()}`;
+  /** The key id, as the gateway names its keys: the JWK thumbprint. */
+  kid = '';
+  /** The signing key as PKCS#8 PEM: give it to a gateway (`JWT_PRIVATE_KEY`) to issue the same tokens. */
+  privateKeyPem = '';
   jwksUrl = '';
 
   async start(): Promise<this> {
     const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
     this.privateKey = privateKey;
-    this.publicJwk = { ...(await exportJWK(publicKey)), kid: this.kid, alg: 'RS256', use: 'sig' };
+    this.privateKeyPem = await exportPKCS8(privateKey);
+    const jwk = await exportJWK(publicKey);
+    this.kid = await calculateJwkThumbprint(jwk);
+    this.publicJwk = { ...jwk, kid: this.kid, alg: 'RS256', use: 'sig' };
     this.server = createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [this.publicJwk] }));
     });

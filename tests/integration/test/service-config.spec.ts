@@ -8,6 +8,8 @@ const VALID_ENV = {
   KAFKA_BROKERS: '127.0.0.1:9092',
   INTERNAL_API_TOKEN: 'a-long-enough-internal-token',
   JWT_JWKS_URL: 'http://127.0.0.1:3000/.well-known/jwks.json',
+  // Services that call others need to know where they are.
+  ...Object.fromEntries(SERVICES.map((service) => [`${service.name.toUpperCase()}_SERVICE_URL`, `http://127.0.0.1:${service.port}`])),
 };
 
 async function startWith(app: (typeof SERVICES)[number]['name'], env: Record<string, string>) {
@@ -22,7 +24,7 @@ describe('a service with bad configuration refuses to start and names the variab
     const { DATABASE_URL: _omitted, ...env } = VALID_ENV;
     const { status, output } = await startWith(app, env);
     expect(status.code).toBe(1);
-    expect(output).toMatch(/Invalid configuration:\s+- DATABASE_URL is required/);
+    expect(output).toMatch(/Invalid configuration:\n\s+- DATABASE_URL is required\n/);
   });
 
   it('reports every malformed variable at once', async () => {

@@ -1,5 +1,5 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { HttpAdapterHost } from '@nestjs/core';
 import {
   DomainError,
   UpstreamUnavailableError,
@@ -48,36 +48,55 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
 
+  /** Works on either HTTP adapter (Express for the services, Fastify for the gateway). */
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const http = host.switchToHttp();
-    const response = http.getResponse<Response>();
-    const request = http.getRequest<Request>();
-    if (response.headersSent) return;
+    const response: unknown = http.getResponse();
+    const request = http.getRequest<RequestLike>();
+    const adapter = this.adapterHost.httpAdapter;
+    if (adapter.isHeadersSent(response)) return;
 
     if (exception instanceof PreparedResponse) {
-      if (exception.replayed) response.setHeader('Idempotent-Replayed', 'true');
-      if (exception.status === 503) response.setHeader('Retry-After', String(exception.retryAfterSeconds ?? 1));
-      response
-        .status(exception.status)
-        .type(exception.status >= 400 ? 'application/problem+json' : 'application/json')
-        .send(JSON.stringify(exception.body));
+      if (exception.replayed) adapter.setHeader(response, 'Idempotent-Replayed', 'true');
+      if (exception.status === 503) adapter.setHeader(response, 'Retry-After', String(exception.retryAfterSeconds ?? 1));
+      adapter.setHeader(response, 'Content-Type', exception.status >= 400 ? 'application/problem+json' : 'application/json');
+      adapter.reply(response, JSON.stringify(exception.body), exception.status);
       return;
     }
 
-    const problem = toProblemDetails(exception, request);
+    const problem = toProblemDetails(exception, requestPath(request));
     if (problem.status >= 500) {
-      this.logger.error({ err: exception, path: request.path, traceId: problem.traceId }, 'request failed');
+      this.logger.error({ err: exception, path: requestPath(request).path, traceId: problem.traceId }, 'request failed');
     }
     if (exception instanceof UpstreamUnavailableError) {
-      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+      adapter.setHeader(response, 'Retry-After', String(exception.retryAfterSeconds));
     }
-    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+    adapter.setHeader(response, 'Content-Type', 'application/problem+json');
+    adapter.reply(response, JSON.stringify(problem), problem.status);
   }
 }
 
+/** What the filter needs of a request, on Express or Fastify. */
+interface RequestLike {
+  method: string;
+  url: string;
+  originalUrl?: string;
+}
+
+function requestPath(request: RequestLike): RequestSummary {
+  return { method: request.method, path: (request.originalUrl ?? request.url).split('?')[0] ?? '/' };
+}
+
+export interface RequestSummary {
+  method: string;
+  path: string;
+}
+
 /** The problem document for anything thrown while handling `request`. */
-export function toProblemDetails(exception: unknown, request: Pick<Request, 'method' | 'path'>): ProblemDetails {
+export function toProblemDetails(exception: unknown, request: RequestSummary): ProblemDetails {
   if (exception instanceof DomainError) {
     return problem(exception.code, exception.message, {
       ...exception.extensions,
@@ -90,7 +109,7 @@ export function toProblemDetails(exception: unknown, request: Pick<Request, 'met
   return problem('INTERNAL_ERROR', 'An unexpected error occurred. Quote the traceId if you report it.');
 }
 
-function fromHttpException(exception: HttpException, request: Pick<Request, 'method' | 'path'>): ProblemDetails {
+function fromHttpException(exception: HttpException, request: RequestSummary): ProblemDetails {
   const status = exception.getStatus();
   const code = CODE_BY_STATUS[status];
   if (!code) {

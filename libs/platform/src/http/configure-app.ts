@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter.ts';
@@ -7,20 +8,26 @@ import { requestContextMiddleware } from './request-id.middleware.ts';
 
 /** Larger bodies are refused with 413 before any parsing work is spent on them. */
 export const BODY_LIMIT = '100kb';
+export const BODY_LIMIT_BYTES = 100 * 1024;
 
 /**
  * The HTTP conventions of API.md applied to an application: JSON only (with a size limit),
  * request ids and trace headers, strict validation, problem+json errors, JSON logs. Used by
  * `bootstrap` and by the test app factory, so tests run exactly what production runs.
+ *
+ * On Fastify (the gateway) the body limit and JSON parsing are set when the adapter is created
+ * (`createFastifyAdapter`); everything else is the same.
  */
 export function configureApp(app: INestApplication): void {
-  const express = app as NestExpressApplication;
-  express.useLogger(express.get(Logger));
-  express.disable('x-powered-by');
-  // ETags would hash every JSON answer for clients that never send If-None-Match.
-  express.set('etag', false);
-  express.use(requestContextMiddleware);
-  express.useBodyParser('json', { limit: BODY_LIMIT, strict: true });
-  express.useGlobalPipes(new StrictValidationPipe());
-  express.useGlobalFilters(new ProblemDetailsFilter());
+  app.useLogger(app.get(Logger));
+  if (app.getHttpAdapter().getType() === 'express') {
+    const express = app as NestExpressApplication;
+    express.disable('x-powered-by');
+    // ETags would hash every JSON answer for clients that never send If-None-Match.
+    express.set('etag', false);
+    express.useBodyParser('json', { limit: BODY_LIMIT, strict: true });
+  }
+  app.use(requestContextMiddleware);
+  app.useGlobalPipes(new StrictValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter(app.get(HttpAdapterHost)));
 }

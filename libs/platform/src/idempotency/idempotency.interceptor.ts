@@ -82,7 +82,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         throw error;
       }
       // A business failure is an answer like any other: store exactly what the client is sent.
-      const problem = toProblemDetails(error, request);
+      const problem = toProblemDetails(error, { method: request.method, path: pathOf(request) });
       await this.store.complete(scope, key, problem.status, problem);
       const retryAfter = error instanceof UpstreamUnavailableError ? error.retryAfterSeconds : undefined;
       throw new PreparedResponse(problem.status, problem, false, retryAfter);
@@ -93,8 +93,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
 /** Same method, same path, same JSON body (whatever its key order): the same request. */
 function hashRequest(request: Request): string {
   return createHash('sha256')
-    .update(JSON.stringify([request.method, request.path, canonical(request.body)]))
+    .update(JSON.stringify([request.method, pathOf(request), canonical(request.body)]))
     .digest('hex');
+}
+
+function pathOf(request: Request): string {
+  return (request.originalUrl ?? request.url).split('?')[0] ?? '/';
 }
 
 function canonical(value: unknown): unknown {

@@ -1,0 +1,46 @@
+import { Controller, Get } from '@nestjs/common';
+import { Public } from '@bankshop/auth';
+import type { CircuitState } from '@bankshop/resilience';
+import { GatewayConfig } from '../config/gateway.config.ts';
+import { Upstreams, type UpstreamName } from '../proxy/upstreams.ts';
+
+type Status = 'up' | 'down';
+
+export interface SystemHealth {
+  status: 'ok' | 'degraded';
+  services: Record<string, Status>;
+  /** Circuit breaker of each upstream, as the gateway sees it. */
+  breakers: Record<string, CircuitState>;
+}
+
+/**
+ * `GET /api/health`: is every service ready, as far as the gateway can tell? A service is down if
+ * its readiness probe fails or its breaker is open. The gateway answers 200 either way: it is up,
+ * and `degraded` tells the rest.
+ */
+@Public()
+@Controller('api/health')
+export class GatewayHealthController {
+  constructor(
+    private readonly upstreams: Upstreams,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  @Get()
+  async health(): Promise<SystemHealth> {
+    const breakers = this.upstreams.circuits();
+    const names = Object.keys(breakers) as UpstreamName[];
+    const probes = await Promise.all(
+      names.map(async (name) => {
+        if (breakers[name] === 'open') return 'down' as const;
+        const url = this.config[`${name.toUpperCase()}_SERVICE_URL` as `${Uppercase<UpstreamName>}_SERVICE_URL`];
+        const response = await fetch(new URL('/health/ready', url), { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
+        await response?.body?.cancel();
+        return response?.status === 200 ? ('up' as const) : ('down' as const);
+      }),
+    );
+    const services: Record<string, Status> = { gateway: 'up' };
+    names.forEach((name, index) => (services[name] = probes[index]!));
+    return { status: probes.every((probe) => probe === 'up') ? 'ok' : 'degraded', services, breakers };
+  }
+}

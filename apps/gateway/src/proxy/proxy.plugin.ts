@@ -1,0 +1,122 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { errors as undiciErrors, type Dispatcher } from 'undici';
+import { NotFoundError, serviceForPath, UpstreamTimeoutError, UpstreamUnavailableError } from '@bankshop/contracts';
+import { BODY_LIMIT_BYTES } from '@bankshop/platform';
+import { sendProblem } from '../edge/problems.ts';
+import { FailingAnswer, type UpstreamName, type Upstreams } from './upstreams.ts';
+
+/** RFC 9110 §7.6.1: headers about one connection, never forwarded. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
+
+/**
+ * Trace context arrives and leaves through OpenTelemetry: the incoming one became the gateway's
+ * server span, and the HTTP client instrumentation writes a new one (a child of it) on the way
+ * out. Forwarding the client's copies as well would send two of each.
+ */
+const REPLACED_ON_THE_WAY = new Set(['traceparent', 'tracestate', 'baggage']);
+
+/** Of an upstream's answer: the gateway's own request id and trace header win. */
+const NOT_PASSED_BACK = new Set([...HOP_BY_HOP, 'traceparent', 'x-request-id', 'date']);
+
+/** Idempotent methods: the only ones retried, and only when no answer arrived at all. */
+const RETRIED = new Set(['GET', 'HEAD']);
+const ATTEMPTS = 3;
+
+/**
+ * The reverse proxy: every `/api/*` route that the gateway does not answer itself goes to the
+ * service that owns it (the route table in the contracts lib). Bodies pass through untouched
+ * (up to the same 100 kB limit), and so do status codes and problem documents; `/internal/*` is
+ * not in the table and so never reachable from outside.
+ */
+export function proxyPlugin(upstreams: Upstreams, breakerResetMs: number) {
+  return async (instance: FastifyInstance): Promise<void> => {
+    // This plugin's own parsers: bodies are forwarded as the bytes that came in.
+    instance.removeAllContentTypeParsers();
+    instance.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) =>
+      done(null, body),
+    );
+    instance.setErrorHandler((error, request, reply) => sendProblem(request, reply, error));
+
+    instance.all('/api/*', async (request, reply) => {
+      const service = serviceForPath(request.url.split('?')[0] ?? '/');
+      if (!service || service === 'gateway') {
+        return sendProblem(request, reply, new NotFoundError(`No route for ${request.method} ${request.url.split('?')[0]}.`));
+      }
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await send(upstreams, service, request);
+      } catch (error) {
+        if (error instanceof FailingAnswer) response = error.response;
+        else return sendProblem(request, reply, asUpstreamError(service, error, breakerResetMs));
+      }
+      reply.code(response.statusCode);
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (value !== undefined && !NOT_PASSED_BACK.has(name)) reply.header(name, value);
+      }
+      return reply.send(response.body);
+    });
+  };
+}
+
+async function send(upstreams: Upstreams, service: UpstreamName, request: FastifyRequest): Promise<Dispatcher.ResponseData> {
+  const options: Dispatcher.RequestOptions = {
+    method: request.method as Dispatcher.HttpMethod,
+    path: request.url,
+    headers: forwardedHeaders(request),
+    body: Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined,
+  };
+  const attempts = RETRIED.has(request.method) ? ATTEMPTS : 1;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await upstreams.request(service, options);
+    } catch (error) {
+      if (attempt >= attempts || !isConnectionFailure(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * 2 ** attempt));
+    }
+  }
+}
+
+function forwardedHeaders(request: FastifyRequest): IncomingHttpHeaders {
+  const headers: IncomingHttpHeaders = {};
+  const connectionScoped = new Set(
+    String(request.headers.connection ?? '')
+      .split(',')
+      .map((name) => name.trim().toLowerCase()),
+  );
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (!HOP_BY_HOP.has(name) && !REPLACED_ON_THE_WAY.has(name) && !connectionScoped.has(name)) headers[name] = value;
+  }
+  headers['x-forwarded-for'] = request.ip;
+  headers['x-forwarded-proto'] = request.protocol;
+  headers['x-forwarded-host'] = request.headers.host;
+  return headers;
+}
+
+/** What happened to a request that got no usable answer, as the client is told. */
+function asUpstreamError(service: string, error: unknown, breakerResetMs: number): Error {
+  if ((error as { code?: string }).code === 'EOPENBREAKER') {
+    return new UpstreamUnavailableError(service, Math.ceil(breakerResetMs / 1000));
+  }
+  if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+    return new UpstreamTimeoutError(service);
+  }
+  return new UpstreamUnavailableError(service);
+}
+
+/** Nothing reached the service: safe to try again, even for a request that is not idempotent. */
+function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_SOCKET';
+}
