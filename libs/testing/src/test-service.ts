@@ -16,6 +16,8 @@ export interface TestServiceOptions {
   env?: Record<string, string>;
   /** Set false to create the process without starting it (to start it later, or several at once). */
   start?: boolean;
+  /** A port chosen in advance (when the environment must name it, as a gateway's own JWKS URL). */
+  port?: number;
 }
 
 export interface TestService {
@@ -37,7 +39,7 @@ export async function startTestService(options: TestServiceOptions): Promise<Tes
   const service = new ServiceProcess({
     ...(options.app ? { app: options.app } : {}),
     ...(options.entry ? { entry: options.entry } : {}),
-    port: await freePort(),
+    port: options.port ?? (await freePort()),
     env: serviceEnv({
       database: database.name,
       jwksUrl: options.jwksUrl,
