@@ -13,7 +13,7 @@ export async function migrateAll(): Promise<void> {
         new Promise<void>((resolve) => {
           const child = spawn(process.execPath, ['dist/migrate.js'], {
             cwd: new URL(`../apps/${service.name}/`, import.meta.url),
-            env: { ...process.env, DATABASE_URL: localServiceEnv(service).DATABASE_URL },
+            env: { ...process.env, ...pick(localServiceEnv(service), 'DATABASE_URL', 'MIGRATION_DATABASE_URL') },
             stdio: ['ignore', 'inherit', 'inherit'],
           });
           child.once('exit', (code) => {
@@ -24,6 +24,10 @@ export async function migrateAll(): Promise<void> {
     ),
   );
   if (failures.length > 0) throw new Error(`migrations failed for: ${failures.join(', ')}`);
+}
+
+function pick(env: Record<string, string>, ...names: string[]): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])));
 }
 
 if (import.meta.main) {

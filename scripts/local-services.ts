@@ -1,5 +1,5 @@
 import { SERVICES } from '../libs/contracts/src/services.ts';
-import { loadConfig } from './infra/config.ts';
+import { loadConfig, RUNTIME_ROLES } from './infra/config.ts';
 
 /** The shared secret of `/internal/*` routes on a developer machine; never used anywhere else. */
 const DEV_INTERNAL_API_TOKEN = 'dev-internal-token-change-me';
@@ -12,9 +12,14 @@ const DEV_INTERNAL_API_TOKEN = 'dev-internal-token-change-me';
 export function localServiceEnv(service: (typeof SERVICES)[number]): Record<string, string> {
   const infra = loadConfig();
   const { host, port, user, password } = infra.postgres;
+  const url = (login: { user: string; password: string }) =>
+    `postgresql://${encodeURIComponent(login.user)}:${encodeURIComponent(login.password)}@${host}:${port}/${service.database}`;
+  // A service with a runtime role of its own runs as that role; the owner only migrates.
+  const runtime = RUNTIME_ROLES.find((role) => role.name === `bankshop_${service.name}`);
   return {
     PORT: String(service.port),
-    DATABASE_URL: `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${service.database}`,
+    DATABASE_URL: url(runtime ? { user: runtime.name, password: runtime.password } : { user, password }),
+    MIGRATION_DATABASE_URL: url({ user, password }),
     REDIS_URL: infra.redis.url,
     KAFKA_BROKERS: infra.kafka.brokers.join(','),
     INTERNAL_API_TOKEN: process.env.INTERNAL_API_TOKEN ?? DEV_INTERNAL_API_TOKEN,

@@ -11,6 +11,13 @@ export const SERVICE_DATABASES = SERVICES.map((service) => service.database);
 
 export const KAFKA_TOPICS = TOPICS;
 
+/**
+ * Login roles services run with when they must not own their tables. The transaction service
+ * writes its audit trail as `bankshop_transaction`, which its migration grants INSERT and SELECT
+ * only on `audit_events`: the application cannot rewrite history. Development passwords only.
+ */
+export const RUNTIME_ROLES = [{ name: 'bankshop_transaction', password: 'bankshop_transaction' }] as const;
+
 export const KAFKA_VERSION = '4.4.0';
 export const SCALA_VERSION = '2.13';
 

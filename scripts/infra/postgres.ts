@@ -2,7 +2,7 @@ import { existsSync, globSync, mkdirSync, rmSync, writeFileSync, readFileSync } 
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { isLocalHost, loadConfig, type InfraConfig } from './config.ts';
+import { isLocalHost, loadConfig, RUNTIME_ROLES, type InfraConfig } from './config.ts';
 import { commandPath, InfraError, run, waitFor, type Summary } from './process.ts';
 
 type PgConfig = InfraConfig['postgres'];
@@ -53,6 +53,8 @@ export async function ensurePostgres(cfg: InfraConfig = loadConfig()): Promise<S
 
   const created = await ensureDatabases(pgc);
   notes.push(created.length ? `created databases ${created.join(', ')}` : `${pgc.databases.length} databases`);
+  const roles = await ensureRuntimeRoles(pgc);
+  if (roles.length > 0) notes.push(`created roles ${roles.join(', ')}`);
   return { component: 'postgres', action, address, detail: `user ${pgc.user}; ${notes.join('; ')}` };
 }
 
@@ -190,11 +192,11 @@ export function postgresStartedByUp(cfg: InfraConfig = loadConfig()): string | u
  * local socket (peer authentication). Services then log in over TCP with the password, which
  * Debian's default pg_hba.conf already allows for 127.0.0.1 (scram-sha-256).
  */
-async function ensureRole(cluster: Cluster, pgc: PgConfig): Promise<void> {
+async function ensureRole(cluster: Cluster, pgc: PgConfig, attributes = 'LOGIN CREATEDB'): Promise<void> {
   // psql variables (:'x' and :"x") quote the values, so odd characters cannot break the SQL.
   const sql = [
     `SELECT format('CREATE ROLE %I', :'role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \\gexec`,
-    `ALTER ROLE :"role" LOGIN CREATEDB PASSWORD :'password';`,
+    `ALTER ROLE :"role" ${attributes} PASSWORD :'password';`,
   ].join('\n');
   const psqlArgs = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-p', String(cluster.port), '-d', 'postgres',
     '-v', `role=${pgc.user}`, '-v', `password=${pgc.password}`];
@@ -209,6 +211,47 @@ async function ensureRole(cluster: Cluster, pgc: PgConfig): Promise<void> {
         `Run as ${cluster.owner}: CREATE ROLE ${pgc.user} LOGIN CREATEDB PASSWORD '...';`,
     );
   }
+}
+
+/**
+ * Creates the runtime login roles (RUNTIME_ROLES) that are missing. Roles belong to the whole
+ * server, so this needs CREATEROLE; when the configured role lacks it, the local superuser does
+ * it (as for the configured role itself). Returns the roles created.
+ */
+async function ensureRuntimeRoles(pgc: PgConfig): Promise<string[]> {
+  const created: string[] = [];
+  const refused: (typeof RUNTIME_ROLES)[number][] = [];
+  const client = new pg.Client({ host: pgc.host, port: pgc.port, user: pgc.user, password: pgc.password, database: 'postgres' });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname = ANY($1)', [
+      RUNTIME_ROLES.map((role) => role.name),
+    ]);
+    for (const role of RUNTIME_ROLES.filter((candidate) => !rows.some((row) => row.rolname === candidate.name))) {
+      try {
+        await client.query(`CREATE ROLE ${client.escapeIdentifier(role.name)} LOGIN PASSWORD ${client.escapeLiteral(role.password)}`);
+        created.push(role.name);
+      } catch (err) {
+        if ((err as { code?: string }).code !== '42501') throw err;
+        refused.push(role);
+      }
+    }
+  } finally {
+    await client.end();
+  }
+  if (refused.length === 0) return created;
+
+  const cluster = isLocalHost(pgc.host) && commandPath('pg_lsclusters') ? (await listClusters()).find((c) => c.port === pgc.port) : undefined;
+  if (!cluster) {
+    throw new InfraError(
+      `role ${pgc.user} may not create roles; as a superuser run: ${refused.map((r) => `CREATE ROLE ${r.name} LOGIN PASSWORD '...';`).join(' ')}`,
+    );
+  }
+  for (const role of refused) {
+    await ensureRole(cluster, { ...pgc, user: role.name, password: role.password }, 'LOGIN');
+    created.push(role.name);
+  }
+  return created;
 }
 
 /** Creates the missing service databases, owned by the configured role. Returns those created. */

@@ -6,6 +6,7 @@ import { LedgerEntryRecord } from './accounts/persistence/ledger-entry.record.ts
 import { AccountConfig } from './config/account.config.ts';
 import { HoldRecord } from './holds/hold.record.ts';
 import { MIGRATIONS } from './persistence/migrations.ts';
+import { ReconciliationDataModule } from './reconciliation/reconciliation-data.module.ts';
 
 /** The account service: accounts, holds and the ledger. */
 @Module({
@@ -17,6 +18,7 @@ import { MIGRATIONS } from './persistence/migrations.ts';
       migrations: MIGRATIONS,
     }),
     AccountsModule,
+    ReconciliationDataModule,
   ],
 })
 export class AppModule {}

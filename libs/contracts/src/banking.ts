@@ -122,3 +122,33 @@ export interface RiskAssessedV1 {
   score: number;
   reasons: string[];
 }
+
+/** `GET /internal/reconciliation/balances` (account): every balance against its ledger, in one snapshot. */
+export interface BalanceCheck {
+  accounts: number;
+  ledgerEntries: number;
+  /** Accounts whose balance is not the sum of their ledger (at most a few hundred are listed). */
+  mismatches: { accountId: string; ledgerSum: string; balance: string }[];
+}
+
+/** One ledger entry of a transfer, as `GET /internal/reconciliation/transfer-legs` lists them. */
+export interface TransferLeg {
+  transferId: string;
+  accountId: string;
+  type: 'TRANSFER_DEBIT' | 'TRANSFER_CREDIT';
+  amount: string;
+}
+
+/** A page of transfer legs, all legs of each transfer together, ordered by transfer id. */
+export interface TransferLegPage {
+  legs: TransferLeg[];
+  /** Pass as `after` for the next page; null on the last page. */
+  next: string | null;
+}
+
+/** `reconciliation.completed.v1` (topic `transfer.events`, key = run id). */
+export interface ReconciliationCompletedV1 {
+  reconciliationId: string;
+  status: 'CLEAN' | 'DISCREPANCIES';
+  discrepancies: number;
+}

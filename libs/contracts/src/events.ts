@@ -31,6 +31,7 @@ export const EVENT_TOPICS = {
   'transfer.rejected.v1': 'transfer.events',
   'transfer.failed.v1': 'transfer.events',
   'risk.assessed.v1': 'risk.events',
+  'reconciliation.completed.v1': 'transfer.events',
 } as const satisfies Record<string, Topic>;
 
 export type EventType = keyof typeof EVENT_TOPICS;

@@ -23,6 +23,10 @@ export {
 } from './errors.ts';
 export type {
   AccountCashMovedV1,
+  BalanceCheck,
+  ReconciliationCompletedV1,
+  TransferLeg,
+  TransferLegPage,
   AccountFacts,
   AccountOpenedV1,
   AccountStatus,

@@ -8,6 +8,8 @@ import { createLogger, shutdownTelemetry } from '@bankshop/telemetry';
 import { InvalidConfigError, loadConfig } from './config/load-config.ts';
 import type { ServiceConfig } from './config/service-config.ts';
 import { BODY_LIMIT_BYTES, configureApp } from './http/configure-app.ts';
+import { createOpenApiDocument, type OpenApiOptions } from './openapi/openapi-document.ts';
+import { OpenApiRegistry } from './openapi/openapi.module.ts';
 
 export interface BootstrapOptions<TConfig extends ServiceConfig> {
   /** Used for logs and as the Kafka client id, e.g. `account`. */
@@ -28,6 +30,11 @@ export interface BootstrapOptions<TConfig extends ServiceConfig> {
    * normally the service name (`KAFKA_GROUP_ID` overrides it).
    */
   kafkaConsumerGroup?: string;
+  /**
+   * Set when the service has public routes (`/api/*`): the OpenAPI document generated from its
+   * controllers and DTOs at start-up, served at `GET /internal/openapi.json` for the gateway.
+   */
+  openApi?: OpenApiOptions;
 }
 
 /**
@@ -71,6 +78,7 @@ export async function bootstrap<TConfig extends ServiceConfig>(
         ? await NestFactory.create(appModule, await createFastifyAdapter(), nestOptions)
         : await NestFactory.create<NestExpressApplication>(appModule, { ...nestOptions, bodyParser: false });
     configureApp(app);
+    if (options.openApi) app.get(OpenApiRegistry).document = createOpenApiDocument(app, options.openApi);
     await options.configure?.(app);
     if (options.kafkaConsumerGroup) {
       app.connectMicroservice(

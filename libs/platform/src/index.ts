@@ -8,7 +8,7 @@ export { ProblemDetailsFilter, toProblemDetails, type ProblemDetails } from './e
 export { ERROR_CATALOG, problemType } from './errors/error-catalog.ts';
 export { StrictValidationPipe } from './validation/validation.pipe.ts';
 export { IsCurrencyCode, IsMoneyAmount } from './validation/money.validators.ts';
-export { dataSourceOptions, type DatabaseOptions, type DatabaseSettings } from './database/database.module.ts';
+export { dataSourceOptions, type DatabaseOptions, type DatabaseSettings } from './database/data-source-options.ts';
 export { migrate, runMigrations } from './database/run-migrations.ts';
 export { REDIS } from './redis/redis.module.ts';
 export { Idempotent, IdempotencyModule, IdempotencyReaper } from './idempotency/idempotency.module.ts';
@@ -20,3 +20,24 @@ export { isUuid, UuidPipe } from './http/uuid.pipe.ts';
 export { decodeCursor, encodeCursor, PageQuery, toPage, type Page } from './http/pagination.ts';
 export { isUniqueViolation } from './database/postgres-errors.ts';
 export { IsUuid } from './validation/uuid.validators.ts';
+export {
+  ApiAdmin,
+  ApiAuth,
+  ApiCurrency,
+  ApiItemsResponse,
+  ApiMoney,
+  ApiPageResponse,
+  BEARER_AUTH,
+} from './openapi/api-decorators.ts';
+export { ApiProblems, problemExample, problemResponses, PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMAS } from './openapi/problem-responses.ts';
+export {
+  API_VERSION,
+  createOpenApiDocument,
+  headerRef,
+  OPENAPI_VERSION,
+  operationsOf,
+  PUBLIC_PATH_PREFIX,
+  RESPONSE_HEADERS,
+  type OpenApiOptions,
+} from './openapi/openapi-document.ts';
+export { OpenApiRegistry } from './openapi/openapi.module.ts';

@@ -4,9 +4,11 @@ import { AuthModule } from '@bankshop/auth';
 import { MessagingModule } from '@bankshop/messaging';
 import { ConfigModule } from './config/config.module.ts';
 import { ServiceConfig } from './config/service-config.ts';
-import { DatabaseModule, type DatabaseOptions } from './database/database.module.ts';
+import type { DatabaseOptions } from './database/data-source-options.ts';
+import { DatabaseModule } from './database/database.module.ts';
 import { HealthModule } from './health/health.module.ts';
 import { LoggingModule } from './logging/logging.module.ts';
+import { OpenApiModule } from './openapi/openapi.module.ts';
 import { RedisModule } from './redis/redis.module.ts';
 
 export interface PlatformOptions extends DatabaseOptions {
@@ -18,7 +20,7 @@ export interface PlatformOptions extends DatabaseOptions {
 
 /**
  * Everything a service stands on, composed once: validated config, logs, its database, Redis,
- * Kafka with the outbox, token verification, and health probes. It is the one global module, so
+ * Kafka with the outbox, token verification, health probes and the OpenAPI document. It is the one global module, so
  * feature modules simply inject what they need (`Outbox`, `REDIS`, their config class).
  */
 @Module({})
@@ -47,10 +49,12 @@ export class PlatformModule {
           }),
         }),
         HealthModule,
+        // `GET /internal/openapi.json`, for the gateway's public document.
+        OpenApiModule,
         // Timers and cron jobs (expiry sweeps, reapers, daily reconciliation), stopped on shutdown.
         ScheduleModule.forRoot(),
       ],
-      exports: [RedisModule, messaging],
+      exports: [RedisModule, messaging, OpenApiModule],
     };
   }
 }

@@ -14,3 +14,4 @@ export {
 } from './spans.ts';
 export { meter } from './metrics.ts';
 export { createLogger, loggerOptions, REDACTED_PATHS, type Logger } from './logger.ts';
+export { maskAccountNumbers, redact, REDACTED } from './redaction.ts';

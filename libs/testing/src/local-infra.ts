@@ -13,8 +13,16 @@ export const localInfra = {
   kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
 };
 
-/** A connection URL for one database on the local server. */
-export function databaseUrl(database: string): string {
-  const { host, port, user, password } = localInfra.postgres;
-  return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${database}`;
+/** A connection URL for one database on the local server, as the owner role or another login. */
+export function databaseUrl(database: string, login: DatabaseLogin = localInfra.postgres): string {
+  const { host, port } = localInfra.postgres;
+  return `postgresql://${encodeURIComponent(login.user)}:${encodeURIComponent(login.password)}@${host}:${port}/${database}`;
 }
+
+export interface DatabaseLogin {
+  user: string;
+  password: string;
+}
+
+/** The transaction service's runtime role (scripts/infra/config.ts RUNTIME_ROLES). */
+export const TRANSACTION_DB_LOGIN: DatabaseLogin = { user: 'bankshop_transaction', password: 'bankshop_transaction' };

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { databaseUrl, localInfra } from './local-infra.ts';
+import { databaseUrl, localInfra, type DatabaseLogin } from './local-infra.ts';
 
 /** The internal token every service under test shares. */
 export const TEST_INTERNAL_TOKEN = 'test-internal-token-0123456789';
 
 export interface ServiceEnvOptions {
   database: string;
+  /** Run as this login instead of the owner (which then only runs the migrations). */
+  databaseLogin?: DatabaseLogin;
   jwksUrl: string;
   /** The OTLP receiver of the test, if it asserts on telemetry. */
   otlpEndpoint?: string;
@@ -15,7 +17,8 @@ export interface ServiceEnvOptions {
 /** The environment a service process needs to run against the local test infrastructure. */
 export function serviceEnv(options: ServiceEnvOptions): Record<string, string> {
   return {
-    DATABASE_URL: databaseUrl(options.database),
+    DATABASE_URL: databaseUrl(options.database, options.databaseLogin),
+    MIGRATION_DATABASE_URL: databaseUrl(options.database),
     REDIS_URL: localInfra.redisUrl,
     KAFKA_BROKERS: localInfra.kafkaBrokers.join(','),
     INTERNAL_API_TOKEN: TEST_INTERNAL_TOKEN,

@@ -1,6 +1,7 @@
 import type { ServiceName } from '@bankshop/contracts';
 import pg from 'pg';
 import { freePort } from './free-port.ts';
+import { TRANSACTION_DB_LOGIN, type DatabaseLogin } from './local-infra.ts';
 import { serviceEnv } from './service-env.ts';
 import { ServiceProcess } from './service-process.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
@@ -16,6 +17,8 @@ export interface TestServiceOptions {
   env?: Record<string, string>;
   /** Set false to create the process without starting it (to start it later, or several at once). */
   start?: boolean;
+  /** The login the service runs as, when it must not own its tables (the transaction service). */
+  databaseLogin?: DatabaseLogin;
   /** A port chosen in advance (when the environment must name it, as a gateway's own JWKS URL). */
   port?: number;
 }
@@ -42,6 +45,7 @@ export async function startTestService(options: TestServiceOptions): Promise<Tes
     port: options.port ?? (await freePort()),
     env: serviceEnv({
       database: database.name,
+      databaseLogin: options.databaseLogin ?? (options.app === 'transaction' ? TRANSACTION_DB_LOGIN : undefined),
       jwksUrl: options.jwksUrl,
       otlpEndpoint: options.otlpEndpoint,
       extra: { OTEL_SERVICE_NAME: name, ...options.env },

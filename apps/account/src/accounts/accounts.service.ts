@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AccountFacts, Currency } from '@bankshop/contracts';
 import { isAdmin, type AuthenticatedUser } from '@bankshop/auth';
-import { Outbox } from '@bankshop/messaging';
+import { auditEvent, Outbox } from '@bankshop/messaging';
 import { Money } from '@bankshop/money';
 import { decodeCursor, idempotentId, toPage, type Page, type PageQuery } from '@bankshop/platform';
 import { AccountCache } from '../cache/account-cache.ts';
@@ -51,11 +51,18 @@ export class AccountsService {
         updatedAt: now,
       });
       await manager.insert(AccountRecord, record);
-      await this.outbox.append(manager, {
-        type: 'account.opened.v1',
-        aggregateId: record.id,
-        payload: { accountId: record.id, ownerId: owner.id, currency },
-      });
+      await this.outbox.append(
+        manager,
+        { type: 'account.opened.v1', aggregateId: record.id, payload: { accountId: record.id, ownerId: owner.id, currency } },
+        auditEvent({
+          actorId: owner.id,
+          action: 'account.opened',
+          resourceType: 'account',
+          resourceId: record.id,
+          outcome: 'SUCCESS',
+          data: { currency, number: record.number },
+        }),
+      );
       return toAccountView(record.toDomain());
     });
   }
@@ -107,11 +114,11 @@ export class AccountsService {
   async freeze(admin: AuthenticatedUser, id: string, reason: string): Promise<AccountView> {
     await this.writer.change('freeze', [id], 'pessimistic', async (accounts, manager) => {
       if (!accounts.get(id).freeze(reason)) return;
-      await this.outbox.append(manager, {
-        type: 'account.frozen.v1',
-        aggregateId: id,
-        payload: { accountId: id, status: 'FROZEN', reason, by: admin.id },
-      });
+      await this.outbox.append(
+        manager,
+        { type: 'account.frozen.v1', aggregateId: id, payload: { accountId: id, status: 'FROZEN', reason, by: admin.id } },
+        auditEvent({ actorId: admin.id, action: 'account.frozen', resourceType: 'account', resourceId: id, outcome: 'SUCCESS', data: { reason } }),
+      );
     });
     await this.cache.invalidate([id]);
     return this.mustLoadView(id);
@@ -120,11 +127,11 @@ export class AccountsService {
   async unfreeze(admin: AuthenticatedUser, id: string): Promise<AccountView> {
     await this.writer.change('unfreeze', [id], 'pessimistic', async (accounts, manager) => {
       if (!accounts.get(id).unfreeze()) return;
-      await this.outbox.append(manager, {
-        type: 'account.unfrozen.v1',
-        aggregateId: id,
-        payload: { accountId: id, status: 'ACTIVE', by: admin.id },
-      });
+      await this.outbox.append(
+        manager,
+        { type: 'account.unfrozen.v1', aggregateId: id, payload: { accountId: id, status: 'ACTIVE', by: admin.id } },
+        auditEvent({ actorId: admin.id, action: 'account.unfrozen', resourceType: 'account', resourceId: id, outcome: 'SUCCESS' }),
+      );
     });
     await this.cache.invalidate([id]);
     return this.mustLoadView(id);
@@ -219,18 +226,29 @@ export class AccountsService {
         amount: signed,
         transferId: null,
       });
-      await this.outbox.append(manager, {
-        type: kind === 'deposit' ? 'account.deposited.v1' : 'account.withdrew.v1',
-        aggregateId: accountId,
-        payload: {
-          accountId,
-          ownerId: account.ownerId,
-          entryId,
-          amount: amount.toString(),
-          balance: account.balance.toString(),
-          currency: account.currency,
+      await this.outbox.append(
+        manager,
+        {
+          type: kind === 'deposit' ? 'account.deposited.v1' : 'account.withdrew.v1',
+          aggregateId: accountId,
+          payload: {
+            accountId,
+            ownerId: account.ownerId,
+            entryId,
+            amount: amount.toString(),
+            balance: account.balance.toString(),
+            currency: account.currency,
+          },
         },
-      });
+        auditEvent({
+          actorId: user.id,
+          action: kind === 'deposit' ? 'account.deposited' : 'account.withdrew',
+          resourceType: 'account',
+          resourceId: accountId,
+          outcome: 'SUCCESS',
+          data: { amount: amount.toString(), currency: account.currency, entryId },
+        }),
+      );
       return cashMovementView(entry);
     });
     await this.cache.invalidate([accountId]);

@@ -1,4 +1,4 @@
-import { IsDefined } from 'class-validator';
+import { IsDefined, IsString } from 'class-validator';
 import { EnvInt, IsUrlWithProtocol, ServiceConfig } from '@bankshop/platform';
 
 /** Environment of the transaction service; see `ServiceConfig` for the variables every service shares. */
@@ -24,6 +24,10 @@ export class TransactionConfig extends ServiceConfig {
   /** How often the recovery sweeper looks for abandoned transfers. */
   @EnvInt(100)
   RECOVERY_INTERVAL_MS = 2_000;
+
+  /** When the daily reconciliation runs (cron syntax, UTC). */
+  @IsString()
+  RECONCILIATION_CRON = '0 3 * * *';
 
   /**
    * Fault injection for demos and crash tests: pause this long between prepare and commit, so a

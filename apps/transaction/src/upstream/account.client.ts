@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AccountFacts, HoldView, LockMode, PlaceHoldRequest } from '@bankshop/contracts';
+import type { AccountFacts, BalanceCheck, HoldView, LockMode, PlaceHoldRequest, TransferLegPage } from '@bankshop/contracts';
 import { UpstreamClient, type UpstreamResponse } from '@bankshop/resilience';
 import { TransactionConfig } from '../config/transaction.config.ts';
 import { refusalOf } from './upstream-refusal.ts';
@@ -12,11 +12,33 @@ import { refusalOf } from './upstream-refusal.ts';
 @Injectable()
 export class AccountClient {
   private readonly upstream: UpstreamClient;
+  /** Reconciliation reads in bulk: its own, patient client, so it never trips the transfers' breaker. */
+  private readonly bulk: UpstreamClient;
   private readonly headers: Record<string, string>;
 
   constructor(config: TransactionConfig) {
     this.upstream = new UpstreamClient({ name: 'account', baseUrl: config.ACCOUNT_SERVICE_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
+    this.bulk = new UpstreamClient({ name: 'account-reconciliation', baseUrl: config.ACCOUNT_SERVICE_URL, timeoutMs: 60_000 });
     this.headers = { 'x-internal-token': config.INTERNAL_API_TOKEN };
+  }
+
+  /** Every balance against its ledger, checked by the account service in one snapshot. */
+  async balanceCheck(): Promise<BalanceCheck> {
+    return this.expectOk(
+      await this.bulk.request<BalanceCheck>({ method: 'GET', path: '/internal/reconciliation/balances', headers: this.headers }),
+    );
+  }
+
+  /** One page of transfer legs written before `before`, after transfer id `after`. */
+  async transferLegs(after: string | null, before: Date, limit: number): Promise<TransferLegPage> {
+    const query = new URLSearchParams({ before: before.toISOString(), limit: String(limit), ...(after ? { after } : {}) });
+    return this.expectOk(
+      await this.bulk.request<TransferLegPage>({
+        method: 'GET',
+        path: `/internal/reconciliation/transfer-legs?${query}`,
+        headers: this.headers,
+      }),
+    );
   }
 
   /** The account's owner, currency and status; null if there is no such account. */

@@ -1,5 +1,5 @@
 import type { AuditRecordedV1 } from '@bankshop/contracts';
-import { currentTraceId } from '@bankshop/telemetry';
+import { currentTraceId, redact } from '@bankshop/telemetry';
 import type { NewEvent } from '../outbox/outbox.ts';
 
 export type AuditRecord = Omit<AuditRecordedV1, 'traceId' | 'data'> & { data?: Record<string, unknown> };
@@ -13,6 +13,7 @@ export function auditEvent(record: AuditRecord): NewEvent<'audit.recorded.v1', A
   return {
     type: 'audit.recorded.v1',
     aggregateId: record.resourceId ?? record.actorId ?? record.resourceType,
-    payload: { ...record, data: record.data ?? {}, traceId: currentTraceId() ?? null },
+    // Secrets and full account numbers never leave the service, whatever a caller put in `data`.
+    payload: { ...record, data: redact(record.data ?? {}), traceId: currentTraceId() ?? null },
   };
 }

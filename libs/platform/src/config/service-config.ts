@@ -22,6 +22,15 @@ export class ServiceConfig {
   @IsUrlWithProtocol(['postgres:', 'postgresql:'])
   DATABASE_URL!: string;
 
+  /**
+   * The schema owner's connection, for migrations only, when the service runs as a role that does
+   * not own its tables (the transaction service: it must not be able to rewrite its audit trail).
+   * Unset: migrations use DATABASE_URL.
+   */
+  @IsOptional()
+  @IsUrlWithProtocol(['postgres:', 'postgresql:'])
+  MIGRATION_DATABASE_URL?: string;
+
   @IsDefined({ message: 'is required' })
   @IsUrlWithProtocol(['redis:', 'rediss:'])
   REDIS_URL!: string;

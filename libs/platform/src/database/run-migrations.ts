@@ -1,20 +1,25 @@
-import { IsDefined } from 'class-validator';
+import { IsDefined, IsOptional } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { createLogger } from '@bankshop/telemetry';
 import { IsUrlWithProtocol } from '../config/config-validators.ts';
 import { InvalidConfigError, loadConfig } from '../config/load-config.ts';
-import { dataSourceOptions, type DatabaseOptions, type DatabaseSettings } from './database.module.ts';
+import { dataSourceOptions, type DatabaseOptions, type DatabaseSettings } from './data-source-options.ts';
 
 /** A migration run needs only the database; it must not demand Kafka or JWT settings. */
 class MigrationConfig {
   @IsDefined({ message: 'is required' })
   @IsUrlWithProtocol(['postgres:', 'postgresql:'])
   DATABASE_URL!: string;
+
+  /** The schema owner, when the service itself runs as a less privileged role. */
+  @IsOptional()
+  @IsUrlWithProtocol(['postgres:', 'postgresql:'])
+  MIGRATION_DATABASE_URL?: string;
 }
 
 /** Applies pending migrations, each in its own transaction; returns the names applied. */
 export async function runMigrations(config: DatabaseSettings, options: DatabaseOptions): Promise<string[]> {
-  const dataSource = new DataSource({ ...dataSourceOptions(config, options), migrationsRun: false });
+  const dataSource = new DataSource(dataSourceOptions(config, options));
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
@@ -31,8 +36,8 @@ export async function runMigrations(config: DatabaseSettings, options: DatabaseO
 export async function migrate(options: DatabaseOptions & { serviceName: string }): Promise<void> {
   const logger = createLogger(`${options.serviceName}-migrations`);
   try {
-    const { DATABASE_URL } = loadConfig(MigrationConfig);
-    const applied = await runMigrations({ DATABASE_URL, DB_POOL_SIZE: 2, DB_MIGRATE_ON_BOOT: false }, options);
+    const { DATABASE_URL, MIGRATION_DATABASE_URL } = loadConfig(MigrationConfig);
+    const applied = await runMigrations({ DATABASE_URL: MIGRATION_DATABASE_URL ?? DATABASE_URL, DB_POOL_SIZE: 2 }, options);
     logger.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'schema is up to date');
   } catch (error) {
     if (error instanceof InvalidConfigError) {

@@ -1,9 +1,11 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ValidationFailedError } from '@bankshop/contracts';
 
 /** `?limit&cursor` of every list route: at most 100 items a page, 20 by default. */
 export class PageQuery {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20, description: 'Items per page.' })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'must be an integer from 1 to 100' })
@@ -11,6 +13,7 @@ export class PageQuery {
   @Max(100, { message: 'must be an integer from 1 to 100' })
   limit: number = 20;
 
+  @ApiPropertyOptional({ maxLength: 500, description: 'The `nextCursor` of the previous page; omit for the first page.' })
   @IsOptional()
   @IsString()
   @MaxLength(500)

@@ -1,19 +1,60 @@
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import type { Currency, LockMode, RiskDecision } from '@bankshop/contracts';
+import { ApiCurrency, ApiMoney } from '@bankshop/platform';
 import type { Transfer, TransferStatus } from '../domain/transfer.ts';
 
+const TRANSFER_STATUSES = ['COMPLETED', 'REJECTED', 'FAILED', 'PENDING'] as const satisfies readonly TransferStatus[];
+
+/** What the risk service decided about a transfer. */
+@ApiSchema({ name: 'RiskVerdict' })
+export class RiskVerdictView {
+  @ApiProperty({ enum: ['APPROVE', 'REJECT'], enumName: 'RiskDecision' })
+  decision!: RiskDecision;
+
+  @ApiProperty({ type: 'number', minimum: 0, maximum: 1, example: 0, description: 'From 0 (no risk signal) to 1.' })
+  score!: number;
+
+  @ApiProperty({ type: [String], example: [], description: 'The rules that fired, such as `MAX_AMOUNT`.' })
+  reasons!: string[];
+}
+
 /** `Transfer` of API.md. */
-export interface TransferView {
-  id: string;
-  fromAccountId: string;
-  toAccountId: string;
-  amount: string;
-  currency: Currency;
-  status: TransferStatus;
-  lockMode: LockMode;
-  risk: { decision: RiskDecision; score: number; reasons: string[] } | null;
+@ApiSchema({ name: 'Transfer' })
+export class TransferView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  fromAccountId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  toAccountId!: string;
+
+  @ApiMoney()
+  amount!: string;
+
+  @ApiCurrency()
+  currency!: Currency;
+
+  @ApiProperty({ enum: TRANSFER_STATUSES, enumName: 'TransferStatus' })
+  status!: TransferStatus;
+
+  @ApiProperty({ enum: ['pessimistic', 'optimistic'], enumName: 'LockMode' })
+  lockMode!: LockMode;
+
+  @ApiProperty({ type: () => RiskVerdictView, nullable: true, description: 'Null until the risk service has decided.' })
+  risk!: RiskVerdictView | null;
+
+  @ApiPropertyOptional({ example: 'INSUFFICIENT_FUNDS', description: 'Why a `REJECTED` or `FAILED` transfer did not complete.' })
   failureCode?: string;
+
+  @ApiPropertyOptional({ example: 'Rent for March' })
   description?: string;
-  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
   completedAt?: string;
 }
 

@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { UpstreamTimeoutError, UpstreamUnavailableError, type AccountFacts } from '@bankshop/contracts';
 import { isAdmin, type AuthenticatedUser } from '@bankshop/auth';
-import { Outbox } from '@bankshop/messaging';
+import { auditEvent, Outbox } from '@bankshop/messaging';
 import { Money } from '@bankshop/money';
 import { idempotentId } from '@bankshop/platform';
 import { meter, withSpan } from '@bankshop/telemetry';
@@ -200,31 +200,44 @@ export class TransferCoordinator {
     return this.finish(transfer);
   }
 
-  /** Persists a terminal state together with its event, in one transaction. */
+  /** Persists a terminal state together with its event and its audit record, in one transaction. */
   private async finish(transfer: Transfer): Promise<Transfer> {
     const state = transfer.snapshot();
-    const saved = await this.store.save(transfer, (manager: EntityManager) =>
-      this.outbox.append(manager, {
-        type:
-          state.status === 'COMPLETED'
-            ? 'transfer.completed.v1'
-            : state.status === 'REJECTED'
-              ? 'transfer.rejected.v1'
-              : 'transfer.failed.v1',
-        aggregateId: state.id,
-        payload: {
-          transferId: state.id,
-          fromAccountId: state.fromAccountId,
-          toAccountId: state.toAccountId,
-          amount: state.amount.toString(),
-          currency: state.currency,
-          lockMode: state.lockMode,
-          initiatedBy: state.initiatedBy,
-          ...(state.failureCode ? { failureCode: state.failureCode } : {}),
+    const outcome = state.status.toLowerCase() as 'completed' | 'rejected' | 'failed';
+    const saved = await this.store.save(transfer, async (manager: EntityManager) => {
+      await this.outbox.append(
+        manager,
+        {
+          type: `transfer.${outcome}.v1`,
+          aggregateId: state.id,
+          payload: {
+            transferId: state.id,
+            fromAccountId: state.fromAccountId,
+            toAccountId: state.toAccountId,
+            amount: state.amount.toString(),
+            currency: state.currency,
+            lockMode: state.lockMode,
+            initiatedBy: state.initiatedBy,
+            ...(state.failureCode ? { failureCode: state.failureCode } : {}),
+          },
         },
-      }).then(() => undefined),
-    );
-    outcomes.add(1, { outcome: state.status.toLowerCase(), lock_mode: state.lockMode });
+        auditEvent({
+          actorId: state.initiatedBy,
+          action: `transfer.${outcome}`,
+          resourceType: 'transfer',
+          resourceId: state.id,
+          outcome: outcome === 'completed' ? 'SUCCESS' : 'FAILURE',
+          data: {
+            fromAccountId: state.fromAccountId,
+            toAccountId: state.toAccountId,
+            amount: state.amount.toString(),
+            currency: state.currency,
+            ...(state.failureCode ? { failureCode: state.failureCode } : {}),
+          },
+        }),
+      );
+    });
+    outcomes.add(1, { outcome, lock_mode: state.lockMode });
     return saved;
   }
 

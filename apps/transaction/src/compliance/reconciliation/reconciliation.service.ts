@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { TransferLeg } from '@bankshop/contracts';
+import { Outbox } from '@bankshop/messaging';
+import { decodeCursor, toPage, type Page, type PageQuery } from '@bankshop/platform';
+import { meter, withSpan } from '@bankshop/telemetry';
+import { AccountClient } from '../../upstream/account.client.ts';
+import { reconcileTransfers, type Discrepancy, type TransferFacts } from './domain/discrepancies.ts';
+
+const PAGE = 2_000;
+
+/** `Reconciliation` of API.md. */
+export interface ReconciliationView {
+  id: string;
+  status: 'RUNNING' | 'CLEAN' | 'DISCREPANCIES' | 'FAILED';
+  startedAt: string;
+  finishedAt: string | null;
+  checked: { accounts: number; transfers: number; ledgerEntries: number };
+  discrepancies: Discrepancy[];
+}
+
+const runs = meter().createCounter('bankshop.reconciliation.runs', { description: 'Reconciliation runs, by status' });
+let lastDiscrepancies = 0;
+meter()
+  .createObservableGauge('bankshop.reconciliation.discrepancies', {
+    description: 'Discrepancies found by the latest reconciliation run (any above 0 raises an alert)',
+  })
+  .addCallback((result) => result.observe(lastDiscrepancies));
+
+/**
+ * Reconciliation: does the account ledger agree with the balances, and with the transfers this
+ * service recorded? It checks, for the state settled before the run started:
+ *
+ * - every account's balance against the sum of its ledger (BALANCE_MISMATCH), by the account
+ *   service in one snapshot, in the database;
+ * - every completed transfer against exactly one debit and one credit of its amount
+ *   (UNBALANCED_TRANSFER, MISSING_LEDGER_ENTRY), and every transfer leg against a completed
+ *   transfer (ORPHAN_LEDGER_ENTRY), by merging both sides ordered by transfer id, a page at a time.
+ *
+ * Transfers still in flight are skipped: their legs may rightly exist before they are COMPLETED.
+ */
+@Injectable()
+export class ReconciliationService {
+  private readonly logger = new Logger(ReconciliationService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly accounts: AccountClient,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async run(trigger: 'manual' | 'schedule'): Promise<ReconciliationView> {
+    const id = randomUUID();
+    const startedAt = new Date();
+    await this.dataSource.query(`INSERT INTO reconciliation_runs (id, status, trigger, started_at) VALUES ($1, 'RUNNING', $2, $3)`, [
+      id,
+      trigger,
+      startedAt,
+    ]);
+    try {
+      const { checked, discrepancies } = await withSpan('reconciliation.run', async (span) => {
+        const balances = await this.accounts.balanceCheck();
+        const transfers = await reconcileTransfers(this.transfers(startedAt), this.legs(startedAt));
+        const found: Discrepancy[] = [
+          ...balances.mismatches.map(
+            (mismatch): Discrepancy => ({
+              kind: 'BALANCE_MISMATCH',
+              accountId: mismatch.accountId,
+              expected: mismatch.ledgerSum,
+              actual: mismatch.balance,
+            }),
+          ),
+          ...transfers.discrepancies,
+        ];
+        span.setAttributes({ 'reconciliation.discrepancies': found.length, 'reconciliation.transfers': transfers.transfers });
+        return {
+          checked: { accounts: balances.accounts, transfers: transfers.transfers, ledgerEntries: balances.ledgerEntries },
+          discrepancies: found,
+        };
+      });
+      const status = discrepancies.length === 0 ? 'CLEAN' : 'DISCREPANCIES';
+      await this.dataSource.transaction(async (manager) => {
+        await manager.query(
+          `UPDATE reconciliation_runs SET status = $2, finished_at = now(), checked = $3, discrepancies = $4 WHERE id = $1`,
+          [id, status, JSON.stringify(checked), JSON.stringify(discrepancies)],
+        );
+        await this.outbox.append(manager, {
+          type: 'reconciliation.completed.v1',
+          aggregateId: id,
+          payload: { reconciliationId: id, status, discrepancies: discrepancies.length },
+        });
+      });
+      lastDiscrepancies = discrepancies.length;
+      runs.add(1, { status });
+      if (discrepancies.length > 0) this.logger.error({ reconciliationId: id, discrepancies: discrepancies.length }, 'reconciliation found discrepancies');
+    } catch (error) {
+      await this.dataSource.query(`UPDATE reconciliation_runs SET status = 'FAILED', finished_at = now(), failure = $2 WHERE id = $1`, [
+        id,
+        String((error as Error).message).slice(0, 500),
+      ]);
+      runs.add(1, { status: 'FAILED' });
+      throw error;
+    }
+    return (await this.get(id))!;
+  }
+
+  async get(id: string): Promise<ReconciliationView | null> {
+    const [row] = (await this.dataSource.query(`SELECT * FROM reconciliation_runs WHERE id = $1`, [id])) as RunRow[];
+    return row ? toView(row) : null;
+  }
+
+  async list(page: PageQuery): Promise<Page<ReconciliationView>> {
+    const parameters: unknown[] = [page.limit + 1];
+    let after = '';
+    if (page.cursor) {
+      const position = decodeCursor(
+        page.cursor,
+        (value): value is { startedAt: string; id: string } => typeof value.startedAt === 'string' && typeof value.id === 'string',
+      );
+      parameters.push(position.startedAt, position.id);
+      after = 'WHERE (started_at, id) < ($2, $3)';
+    }
+    const rows = (await this.dataSource.query(
+      `SELECT * FROM reconciliation_runs ${after} ORDER BY started_at DESC, id DESC LIMIT $1`,
+      parameters,
+    )) as RunRow[];
+    return toPage(rows, page.limit, toView, (row) => ({ startedAt: row.started_at.toISOString(), id: row.id }));
+  }
+
+  /** This service's transfers, ordered by id, a page at a time. */
+  private async *transfers(startedAt: Date): AsyncIterable<TransferFacts> {
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const rows = (await this.dataSource.query(
+        `SELECT id, from_account_id, to_account_id, amount::text AS amount, status,
+                (status <> 'PENDING' AND updated_at < $2) AS settled
+           FROM transfers WHERE id > $1 ORDER BY id LIMIT $3`,
+        [after, startedAt, PAGE],
+      )) as { id: string; from_account_id: string; to_account_id: string; amount: string; status: TransferFacts['status']; settled: boolean }[];
+      for (const row of rows) {
+        yield {
+          id: row.id,
+          fromAccountId: row.from_account_id,
+          toAccountId: row.to_account_id,
+          amount: row.amount,
+          status: row.status,
+          settled: row.settled,
+        };
+      }
+      if (rows.length < PAGE) return;
+      after = rows.at(-1)!.id;
+    }
+  }
+
+  /** The account ledger's transfer legs, ordered by transfer id, a page at a time. */
+  private async *legs(startedAt: Date): AsyncIterable<TransferLeg> {
+    let after: string | null = null;
+    do {
+      const page = await this.accounts.transferLegs(after, startedAt, PAGE);
+      yield* page.legs;
+      after = page.next;
+    } while (after);
+  }
+}
+
+interface RunRow {
+  id: string;
+  status: ReconciliationView['status'];
+  started_at: Date;
+  finished_at: Date | null;
+  checked: Partial<ReconciliationView['checked']>;
+  discrepancies: Discrepancy[];
+}
+
+function toView(row: RunRow): ReconciliationView {
+  return {
+    id: row.id,
+    status: row.status,
+    startedAt: row.started_at.toISOString(),
+    finishedAt: row.finished_at?.toISOString() ?? null,
+    checked: { accounts: row.checked.accounts ?? 0, transfers: row.checked.transfers ?? 0, ledgerEntries: row.checked.ledgerEntries ?? 0 },
+    discrepancies: row.discrepancies,
+  };
+}

@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseUrl, TRANSACTION_DB_LOGIN, type ApiResponse } from '@bankshop/testing';
+import { BankingStack, type Customer } from './banking-stack.ts';
+
+/** The trace id of the server span that answered (`traceparent: 00-<trace>-<span>-<flags>`). */
+function traceOf(response: ApiResponse): string {
+  return String(response.headers.traceparent).split('-')[1]!;
+}
+
+describe('compliance: the audit trail and reconciliation, after a real mixed workload through the gateway', () => {
+  let stack: BankingStack;
+  let alice: Customer;
+  let bob: Customer;
+  let aliceAccount: string;
+  let bobAccount: string;
+  let rejectedTransfer: string;
+  /** Every state change made, with the audit record it must produce. */
+  const expected: { action: string; resourceId: string; traceId: string }[] = [];
+
+  async function registered(name: string): Promise<Customer> {
+    const email = `${name}-${randomUUID()}@example.com`;
+    const registration = await stack.api.post('/api/auth/register', { body: { email, password: 'long-enough-password', name } });
+    expected.push({ action: 'user.registered', resourceId: registration.body.id, traceId: traceOf(registration) });
+    const login = await stack.api.post('/api/auth/login', { body: { email, password: 'long-enough-password' } });
+    expected.push({ action: 'user.login', resourceId: registration.body.id, traceId: traceOf(login) });
+    return { id: registration.body.id, token: login.body.accessToken };
+  }
+
+  async function open(owner: Customer): Promise<string> {
+    const response = await stack.api.post('/api/accounts', { token: owner.token, body: { currency: 'EUR' } });
+    expected.push({ action: 'account.opened', resourceId: response.body.id, traceId: traceOf(response) });
+    return response.body.id;
+  }
+
+  async function cash(owner: Customer, accountId: string, kind: 'deposits' | 'withdrawals', amount: string): Promise<void> {
+    const response = await stack.api.post(`/api/accounts/${accountId}/${kind}`, { token: owner.token, idempotencyKey: randomUUID(), body: { amount } });
+    expect(response.status).toBe(201);
+    expected.push({ action: kind === 'deposits' ? 'account.deposited' : 'account.withdrew', resourceId: accountId, traceId: traceOf(response) });
+  }
+
+  async function transfer(owner: Customer, from: string, to: string, amount: string, lockMode: string): Promise<ApiResponse> {
+    const response = await stack.transfer(owner, { fromAccountId: from, toAccountId: to, amount, lockMode });
+    const id = response.body.id ?? response.body.transferId;
+    expected.push({ action: response.status === 201 ? 'transfer.completed' : 'transfer.rejected', resourceId: id, traceId: traceOf(response) });
+    return response;
+  }
+
+  async function reconcile() {
+    const response = await stack.api.post('/api/admin/reconciliations', { token: stack.adminToken });
+    expect(response.status).toBe(201);
+    return response.body as { status: string; discrepancies: Record<string, string>[]; checked: Record<string, number> };
+  }
+
+  async function verify() {
+    return (await stack.api.get('/api/admin/audit/verify', { token: stack.adminToken })).body as {
+      valid: boolean;
+      checked: number;
+      firstInvalidSeq?: number;
+    };
+  }
+
+  beforeAll(async () => {
+    stack = await BankingStack.start({ viaGateway: true });
+    [alice, bob] = [await registered('alice'), await registered('bob')];
+    aliceAccount = await open(alice);
+    bobAccount = await open(bob);
+    await cash(alice, aliceAccount, 'deposits', '500.00');
+    await cash(bob, bobAccount, 'deposits', '50.00');
+    await cash(alice, aliceAccount, 'withdrawals', '20.00');
+    await transfer(alice, aliceAccount, bobAccount, '30.00', 'pessimistic');
+    await transfer(bob, bobAccount, aliceAccount, '5.00', 'optimistic');
+    rejectedTransfer = (await transfer(bob, bobAccount, aliceAccount, '9999.00', 'pessimistic')).body.transferId;
+    const frozen = await stack.api.post(`/api/admin/accounts/${bobAccount}/freeze`, { token: stack.adminToken, body: { reason: 'spec' } });
+    expected.push({ action: 'account.frozen', resourceId: bobAccount, traceId: traceOf(frozen) });
+    const unfrozen = await stack.api.post(`/api/admin/accounts/${bobAccount}/unfreeze`, { token: stack.adminToken });
+    expected.push({ action: 'account.unfrozen', resourceId: bobAccount, traceId: traceOf(unfrozen) });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('holds exactly one audit record per state change, with the trace id of the request that made it', async () => {
+    await expect
+      .poll(
+        async () => {
+          const found = await Promise.all(
+            expected.map(async (change) => {
+              const page = await stack.api.get(`/api/admin/audit?resourceId=${change.resourceId}&action=${change.action}&limit=100`, {
+                token: stack.adminToken,
+              });
+              return page.body.items.length as number;
+            }),
+          );
+          return found;
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toEqual(expected.map(() => 1));
+
+    for (const change of expected) {
+      const page = await stack.api.get(`/api/admin/audit?resourceId=${change.resourceId}&action=${change.action}`, { token: stack.adminToken });
+      const [record] = page.body.items;
+      expect(record).toMatchObject({ action: change.action, resourceId: change.resourceId, traceId: change.traceId });
+      expect(record.hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(JSON.stringify(record.data)).not.toMatch(/password|\d{16}/);
+    }
+  });
+
+  it('verifies the whole chain as valid, and reconciliation finds the books CLEAN', async () => {
+    const chain = await verify();
+    expect(chain.valid).toBe(true);
+    expect(chain.checked).toBeGreaterThanOrEqual(expected.length);
+    const run = await reconcile();
+    expect(run.status).toBe('CLEAN');
+    expect(run.discrepancies).toEqual([]);
+    expect(run.checked.accounts).toBe(2);
+    expect(run.checked.transfers).toBe(3);
+  });
+
+  describe('reports each corruption precisely, and nothing else', () => {
+    it('a balance changed directly in SQL: BALANCE_MISMATCH with the ledger sum and the balance', async () => {
+      await stack.account.query(`UPDATE accounts SET balance = balance + 1 WHERE id = $1`, [aliceAccount]);
+      try {
+        expect((await reconcile()).discrepancies).toEqual([
+          { kind: 'BALANCE_MISMATCH', accountId: aliceAccount, expected: '455.00', actual: '456.00' },
+        ]);
+      } finally {
+        await stack.account.query(`UPDATE accounts SET balance = balance - 1 WHERE id = $1`, [aliceAccount]);
+      }
+    });
+
+    it('a deleted ledger entry: BALANCE_MISMATCH of its account', async () => {
+      const [entry] = await stack.account.query<Record<string, unknown>>(
+        `DELETE FROM ledger_entries WHERE account_id = $1 AND type = 'WITHDRAWAL' RETURNING id, account_id, type, amount, balance_after, created_at`,
+        [aliceAccount],
+      );
+      try {
+        expect((await reconcile()).discrepancies).toEqual([
+          { kind: 'BALANCE_MISMATCH', accountId: aliceAccount, expected: '475.00', actual: '455.00' },
+        ]);
+      } finally {
+        await stack.account.query(
+          `INSERT INTO ledger_entries (id, account_id, type, amount, balance_after, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+          [entry!.id, entry!.account_id, entry!.type, entry!.amount, entry!.balance_after, entry!.created_at],
+        );
+      }
+    });
+
+    it('an orphan entry (money credited with no transfer behind it): ORPHAN_LEDGER_ENTRY', async () => {
+      const ghost = randomUUID();
+      await stack.account.query(
+        `WITH credited AS (UPDATE accounts SET balance = balance + 5 WHERE id = $1 RETURNING balance)
+         INSERT INTO ledger_entries (id, account_id, type, amount, balance_after, transfer_id, created_at)
+         SELECT $2, $1, 'TRANSFER_CREDIT', 5, balance, $3, now() - interval '1 minute' FROM credited`,
+        [bobAccount, randomUUID(), ghost],
+      );
+      try {
+        expect((await reconcile()).discrepancies).toEqual([
+          { kind: 'ORPHAN_LEDGER_ENTRY', accountId: bobAccount, transferId: ghost, actual: '5.00' },
+        ]);
+      } finally {
+        await stack.account.query(`DELETE FROM ledger_entries WHERE transfer_id = $1`, [ghost]);
+        await stack.account.query(`UPDATE accounts SET balance = balance - 5 WHERE id = $1`, [bobAccount]);
+      }
+    });
+
+    it('a transfer marked completed without entries: MISSING_LEDGER_ENTRY', async () => {
+      await stack.transaction.query(`UPDATE transfers SET status = 'COMPLETED', completed_at = now() - interval '1 minute' WHERE id = $1`, [
+        rejectedTransfer,
+      ]);
+      try {
+        expect((await reconcile()).discrepancies).toEqual([
+          { kind: 'MISSING_LEDGER_ENTRY', transferId: rejectedTransfer, expected: '9999.00', actual: '0.00' },
+        ]);
+      } finally {
+        await stack.transaction.query(`UPDATE transfers SET status = 'REJECTED', completed_at = NULL WHERE id = $1`, [rejectedTransfer]);
+      }
+    });
+
+    it("one audit row's data edited with an owner's connection: verify names its seq", async () => {
+      const [row] = await stack.transaction.query<{ seq: string; data: unknown }>(
+        `SELECT seq, data FROM audit_events WHERE resource_id = $1 AND action = 'account.deposited'`,
+        [aliceAccount],
+      );
+      await stack.transaction.query(`UPDATE audit_events SET data = jsonb_set(data, '{amount}', '"1.00"') WHERE seq = $1`, [row!.seq]);
+      try {
+        expect(await verify()).toMatchObject({ valid: false, firstInvalidSeq: Number(row!.seq) });
+      } finally {
+        await stack.transaction.query(`UPDATE audit_events SET data = $2 WHERE seq = $1`, [row!.seq, JSON.stringify(row!.data)]);
+      }
+      expect((await verify()).valid).toBe(true);
+    });
+
+    it('one audit row deleted: verify names the missing seq', async () => {
+      const [row] = await stack.transaction.query<Record<string, unknown>>(
+        `DELETE FROM audit_events WHERE resource_id = $1 AND action = 'account.withdrew' RETURNING *`,
+        [aliceAccount],
+      );
+      try {
+        expect(await verify()).toMatchObject({ valid: false, firstInvalidSeq: Number(row!.seq) });
+      } finally {
+        const columns = Object.keys(row!);
+        await stack.transaction.query(
+          `INSERT INTO audit_events (${columns.join(', ')}) VALUES (${columns.map((_, index) => `$${index + 1}`).join(', ')})`,
+          columns.map((column) => (column === 'data' ? JSON.stringify(row![column]) : row![column])),
+        );
+      }
+      expect((await verify()).valid).toBe(true);
+    });
+  });
+
+  it("forbids the service's own database role to UPDATE or DELETE audit rows", async () => {
+    const client = new pg.Client({ connectionString: databaseUrl(stack.transaction.database.name, TRANSACTION_DB_LOGIN) });
+    await client.connect();
+    try {
+      await expect(client.query(`UPDATE audit_events SET action = 'x'`)).rejects.toMatchObject({ code: '42501' });
+      await expect(client.query(`DELETE FROM audit_events`)).rejects.toMatchObject({ code: '42501' });
+      await expect(client.query(`TRUNCATE audit_events`)).rejects.toMatchObject({ code: '42501' });
+      const { rows } = await client.query<{ count: number }>(`SELECT count(*)::int AS count FROM audit_events`);
+      expect(rows[0]?.count).toBeGreaterThan(0);
+    } finally {
+      await client.end();
+    }
+  });
+});
