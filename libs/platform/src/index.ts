@@ -41,3 +41,4 @@ export {
   type OpenApiOptions,
 } from './openapi/openapi-document.ts';
 export { OpenApiRegistry } from './openapi/openapi.module.ts';
+export { GenerationCache, type GenerationCacheOptions } from './cache/generation-cache.ts';
