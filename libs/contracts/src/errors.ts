@@ -33,6 +33,9 @@ export const ERROR_CODES = [
   'HOLD_NOT_FOUND',
   'HOLD_NOT_OPEN',
   'CONCURRENT_UPDATE',
+  'OUT_OF_STOCK',
+  'RESERVATION_NOT_FOUND',
+  'RESERVATION_NOT_ACTIVE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

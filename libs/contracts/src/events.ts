@@ -32,6 +32,11 @@ export const EVENT_TOPICS = {
   'transfer.failed.v1': 'transfer.events',
   'risk.assessed.v1': 'risk.events',
   'reconciliation.completed.v1': 'transfer.events',
+  'inventory.product.created.v1': 'inventory.events',
+  'inventory.product.updated.v1': 'inventory.events',
+  'inventory.stock.reserved.v1': 'inventory.events',
+  'inventory.stock.confirmed.v1': 'inventory.events',
+  'inventory.stock.released.v1': 'inventory.events',
 } as const satisfies Record<string, Topic>;
 
 export type EventType = keyof typeof EVENT_TOPICS;

@@ -45,3 +45,12 @@ export type {
   TransferOutcomeV1,
 } from './banking.ts';
 export { PUBLIC_ROUTES, serviceForPath } from './routes.ts';
+export type {
+  ProductChangedV1,
+  ReservationItemRequest,
+  ReservationStatus,
+  ReservationView,
+  ReservedLine,
+  ReserveStockRequest,
+  StockMovedV1,
+} from './commerce.ts';
