@@ -17,6 +17,8 @@ export const SERVICE_NODE_FLAGS = [
 /** The repository root, from either `src/` or `dist/` of this library. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
+const DEFAULT_READY_TIMEOUT_MS = 60_000;
+
 export interface ServiceProcessOptions {
   /** A service of this repository, started from `apps/<app>/dist/main.js`... */
   app?: ServiceName;
@@ -26,6 +28,7 @@ export interface ServiceProcessOptions {
   env: Record<string, string>;
   /** Wait for `/health/ready` (default) or only `/health/live`, or not at all. */
   waitFor?: 'ready' | 'live' | 'nothing';
+  /** How long to wait for it (default 60 s: a loaded 2-core machine boots a service in ~30 s). */
   timeoutMs?: number;
 }
 
@@ -81,11 +84,18 @@ export class ServiceProcess {
     child.stderr?.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     const waitFor = this.options.waitFor ?? 'ready';
-    if (waitFor !== 'nothing') await this.waitUntil(waitFor, this.options.timeoutMs ?? 30_000);
+    if (waitFor === 'nothing') return;
+    try {
+      await this.waitUntil(waitFor, this.options.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+    } catch (error) {
+      // A process that never became ready must not outlive the test that started it.
+      await this.kill().catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Polls the health endpoint until it answers 200; fails early if the process exits. */
-  async waitUntil(probe: 'ready' | 'live', timeoutMs = 30_000): Promise<void> {
+  async waitUntil(probe: 'ready' | 'live', timeoutMs = DEFAULT_READY_TIMEOUT_MS): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let exitStatus: ExitStatus | undefined;
     void this.exited?.then((status) => (exitStatus = status));

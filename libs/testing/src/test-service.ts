@@ -21,6 +21,8 @@ export interface TestServiceOptions {
   databaseLogin?: DatabaseLogin;
   /** A port chosen in advance (when the environment must name it, as a gateway's own JWKS URL). */
   port?: number;
+  /** How long to wait for `/health/ready` (default 60 s). */
+  readyTimeoutMs?: number;
 }
 
 export interface TestService {
@@ -43,6 +45,7 @@ export async function startTestService(options: TestServiceOptions): Promise<Tes
     ...(options.app ? { app: options.app } : {}),
     ...(options.entry ? { entry: options.entry } : {}),
     port: options.port ?? (await freePort()),
+    ...(options.readyTimeoutMs === undefined ? {} : { timeoutMs: options.readyTimeoutMs }),
     env: serviceEnv({
       database: database.name,
       databaseLogin: options.databaseLogin ?? (options.app === 'transaction' ? TRANSACTION_DB_LOGIN : undefined),
@@ -51,7 +54,14 @@ export async function startTestService(options: TestServiceOptions): Promise<Tes
       extra: { OTEL_SERVICE_NAME: name, ...options.env },
     }),
   });
-  if (options.start !== false) await service.start();
+  if (options.start !== false) {
+    try {
+      await service.start();
+    } catch (error) {
+      await database.drop().catch(() => undefined);
+      throw error;
+    }
+  }
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   // Dropping the database terminates connections still closing; that is expected, not a failure.
   pool.on('error', () => undefined);

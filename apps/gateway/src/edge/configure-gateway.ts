@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { createLocalJWKSet } from 'jose';
 import { JwtVerifier } from '@bankshop/auth';
 import { GatewayConfig } from '../config/gateway.config.ts';
+import { setUpApiDocs } from '../openapi/api-docs.ts';
 import { proxyPlugin } from '../proxy/proxy.plugin.ts';
 import { Upstreams } from '../proxy/upstreams.ts';
 import { RateLimiter } from '../rate-limit/rate-limiter.ts';
@@ -17,7 +18,7 @@ import { edgeHook } from './edge-hooks.ts';
  * 1. request id and `traceparent` (platform middleware, before everything);
  * 2. security headers (helmet) and CORS;
  * 3. caller identification and rate limiting (`onRequest`, before any body is read);
- * 4. the gateway's own routes (auth, JWKS, health) or the proxy to a service.
+ * 4. the gateway's own routes (auth, JWKS, health, the API docs) or the proxy to a service.
  */
 export async function configureGateway(app: INestApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
@@ -53,4 +54,5 @@ export async function configureGateway(app: INestApplication): Promise<void> {
     }),
   );
   await fastify.register(proxyPlugin(app.get(Upstreams), config.BREAKER_RESET_TIMEOUT_MS));
+  setUpApiDocs(app);
 }

@@ -28,13 +28,16 @@ export function edgeHook(deps: { limiter: RateLimiter; verifier: JwtVerifier; po
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     if (EXEMPT.test(request.url)) return undefined;
 
+    // A bad token is refused, but only after it has been counted against the caller's IP:
+    // otherwise guessing tokens would be the one thing the gateway does not limit.
     let caller = `ip:${request.ip}`;
+    let refusal: unknown;
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
       try {
         caller = `user:${(await deps.verifier.verify(bearerToken(authorization))).id}`;
       } catch (error) {
-        return sendProblem(request, reply, error);
+        refusal = error;
       }
     }
 
@@ -45,6 +48,7 @@ export function edgeHook(deps: { limiter: RateLimiter; verifier: JwtVerifier; po
     reply.header('RateLimit-Policy', `"${policy.name}";q=${policy.capacity};w=${windowSeconds}`);
     reply.header('RateLimit', `"${policy.name}";r=${decision.remaining};t=${decision.resetSeconds}`);
     if (!decision.allowed) return sendProblem(request, reply, new RateLimitedError(decision.retryAfterSeconds));
+    if (refusal !== undefined) return sendProblem(request, reply, refusal);
     return undefined;
   };
 }

@@ -30,7 +30,11 @@ const REPLACED_ON_THE_WAY = new Set(['traceparent', 'tracestate', 'baggage']);
 /** Of an upstream's answer: the gateway's own request id and trace header win. */
 const NOT_PASSED_BACK = new Set([...HOP_BY_HOP, 'traceparent', 'x-request-id', 'date']);
 
-/** Idempotent methods: the only ones retried, and only when no answer arrived at all. */
+/**
+ * Idempotent methods are tried up to three times, at once, when the connection was reset before
+ * any answer (a kept-alive connection the service had closed, or a worker that died mid-request). A refused connection is not retried: the
+ * service is down, and the fastest useful answer is 503 (the breaker will open shortly).
+ */
 const RETRIED = new Set(['GET', 'HEAD']);
 const ATTEMPTS = 3;
 
@@ -62,8 +66,9 @@ export function proxyPlugin(upstreams: Upstreams, breakerResetMs: number) {
         else return sendProblem(request, reply, asUpstreamError(service, error, breakerResetMs));
       }
       reply.code(response.statusCode);
+      const connectionScoped = namedInConnection(response.headers.connection);
       for (const [name, value] of Object.entries(response.headers)) {
-        if (value !== undefined && !NOT_PASSED_BACK.has(name)) reply.header(name, value);
+        if (value !== undefined && !NOT_PASSED_BACK.has(name) && !connectionScoped.has(name)) reply.header(name, value);
       }
       return reply.send(response.body);
     });
@@ -82,19 +87,14 @@ async function send(upstreams: Upstreams, service: UpstreamName, request: Fastif
     try {
       return await upstreams.request(service, options);
     } catch (error) {
-      if (attempt >= attempts || !isConnectionFailure(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * 2 ** attempt));
+      if (attempt >= attempts || !isStaleConnection(error)) throw error;
     }
   }
 }
 
 function forwardedHeaders(request: FastifyRequest): IncomingHttpHeaders {
   const headers: IncomingHttpHeaders = {};
-  const connectionScoped = new Set(
-    String(request.headers.connection ?? '')
-      .split(',')
-      .map((name) => name.trim().toLowerCase()),
-  );
+  const connectionScoped = namedInConnection(request.headers.connection);
   for (const [name, value] of Object.entries(request.headers)) {
     if (!HOP_BY_HOP.has(name) && !REPLACED_ON_THE_WAY.has(name) && !connectionScoped.has(name)) headers[name] = value;
   }
@@ -102,6 +102,18 @@ function forwardedHeaders(request: FastifyRequest): IncomingHttpHeaders {
   headers['x-forwarded-proto'] = request.protocol;
   headers['x-forwarded-host'] = request.headers.host;
   return headers;
+}
+
+/** The headers a `Connection` header names: scoped to that one connection, in either direction. */
+function namedInConnection(connection: string | string[] | undefined): Set<string> {
+  return new Set(
+    [connection ?? '']
+      .flat()
+      .join(',')
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter((name) => name !== ''),
+  );
 }
 
 /** What happened to a request that got no usable answer, as the client is told. */
@@ -115,8 +127,8 @@ function asUpstreamError(service: string, error: unknown, breakerResetMs: number
   return new UpstreamUnavailableError(service);
 }
 
-/** Nothing reached the service: safe to try again, even for a request that is not idempotent. */
-function isConnectionFailure(error: unknown): boolean {
+/** The connection broke before an answer: for an idempotent request, trying again is safe. */
+function isStaleConnection(error: unknown): boolean {
   const code = (error as { code?: string }).code;
-  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_SOCKET';
+  return code === 'ECONNRESET' || code === 'UND_ERR_SOCKET';
 }

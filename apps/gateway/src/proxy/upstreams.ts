@@ -16,6 +16,9 @@ export class FailingAnswer extends Error {
   }
 }
 
+/** Connections refused in a row that open an upstream's breaker, whatever the traffic before. */
+const REFUSALS_TO_OPEN = 3;
+
 interface Upstream {
   pool: Pool;
   breaker: CircuitBreaker<[Dispatcher.RequestOptions], Dispatcher.ResponseData>;
@@ -25,7 +28,8 @@ interface Upstream {
  * A keep-alive connection pool and a circuit breaker per service behind the gateway. The breaker
  * counts what says "this service is failing": no connection, no answer in time, 500, 502, 504.
  * A 503 is not counted: here it is always a deliberate, fast answer ("a dependency of mine is
- * down"), and counting it would open breakers in a cascade across layers.
+ * down"), and counting it would open breakers in a cascade across layers. Three refused
+ * connections in a row open it at once.
  */
 @Injectable()
 export class Upstreams implements OnApplicationShutdown {
@@ -40,10 +44,21 @@ export class Upstreams implements OnApplicationShutdown {
         headersTimeout: config.UPSTREAM_TIMEOUT_MS,
         bodyTimeout: config.UPSTREAM_TIMEOUT_MS,
       });
-      const breaker = createCircuitBreaker(
+      let refusedInARow = 0;
+      const breaker: Upstream['breaker'] = createCircuitBreaker(
         name,
         async (options: Dispatcher.RequestOptions) => {
-          const response = await pool.request(options);
+          let response: Dispatcher.ResponseData;
+          try {
+            response = await pool.request(options);
+          } catch (error) {
+            // A refused connection is certain news (nothing listens), unlike a slow or failing
+            // answer: a few in a row open the breaker at once, without waiting for the share of
+            // failures in a busy ten-second window to reach half.
+            if ((error as { code?: string }).code === 'ECONNREFUSED' && ++refusedInARow >= REFUSALS_TO_OPEN) breaker.open();
+            throw error;
+          }
+          refusedInARow = 0;
           if (response.statusCode === 500 || response.statusCode === 502 || response.statusCode === 504) {
             throw new FailingAnswer(response);
           }

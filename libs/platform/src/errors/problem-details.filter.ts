@@ -106,7 +106,18 @@ export function toProblemDetails(exception: unknown, request: RequestSummary): P
   if (exception instanceof HttpException) {
     return fromHttpException(exception, request);
   }
+  if (isFrameworkClientError(exception)) {
+    // Fastify's own refusals (body too large, bad content type, malformed JSON) carry a 4xx status.
+    return fromHttpException(new HttpException(exception.message, exception.statusCode, { cause: exception }), request);
+  }
   return problem('INTERNAL_ERROR', 'An unexpected error occurred. Quote the traceId if you report it.');
+}
+
+/** An error raised by the HTTP framework itself about the request, e.g. Fastify's `FST_ERR_CTP_BODY_TOO_LARGE`. */
+function isFrameworkClientError(exception: unknown): exception is Error & { statusCode: number } {
+  if (!(exception instanceof Error)) return false;
+  const { statusCode, code } = exception as { statusCode?: unknown; code?: unknown };
+  return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500 && typeof code === 'string' && code.startsWith('FST_');
 }
 
 function fromHttpException(exception: HttpException, request: RequestSummary): ProblemDetails {
