@@ -50,6 +50,7 @@ describe('holds: the account side of a two-phase transfer (/internal/holds), on 
       { route: 'POST /internal/holds/:id/capture', method: 'POST', path: () => `/internal/holds/${randomUUID()}/capture`, body: () => ({ lockMode: 'pessimistic' }) },
       { route: 'POST /internal/holds/:id/void', method: 'POST', path: () => `/internal/holds/${randomUUID()}/void`, body: () => undefined },
       { route: 'GET /internal/accounts/:id', method: 'GET', path: () => `/internal/accounts/${randomUUID()}`, body: () => undefined },
+      { route: 'POST /internal/accounts', method: 'POST', path: () => '/internal/accounts', body: () => ({ ownerId: randomUUID(), currency: 'USD' }) },
     ] as const;
 
     it.each(routes)('answers $route without the internal token with 401 UNAUTHENTICATED', async ({ method, path, body }) => {
@@ -383,6 +384,24 @@ describe('holds: the account side of a two-phase transfer (/internal/holds), on 
       expect(response.status).toBe(200);
       expect(response.body).toEqual({ id: account.id, ownerId: account.ownerId, currency: 'EUR', status: 'ACTIVE', createdAt: account.createdAt });
       expectProblem(await bank.internal('GET', `/internal/accounts/${randomUUID()}`), 404, 'ACCOUNT_NOT_FOUND');
+    });
+
+    it('opens exactly one account for a system owner per currency, however many ask at once', async () => {
+      const merchant = randomUUID();
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () => bank.internal<{ id: string }>('POST', '/internal/accounts', { ownerId: merchant, currency: 'USD' })),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(200));
+      expect(new Set(answers.map((answer) => answer.body.id)).size).toBe(1);
+      expect(answers[0]!.body).toMatchObject({ ownerId: merchant, currency: 'USD', status: 'ACTIVE' });
+      const euro = await bank.internal<{ id: string }>('POST', '/internal/accounts', { ownerId: merchant, currency: 'EUR' });
+      expect(euro.body.id).not.toBe(answers[0]!.body.id);
+      expect((await bank.internal<{ id: string }>('POST', '/internal/accounts', { ownerId: merchant, currency: 'USD' })).body.id).toBe(answers[0]!.body.id);
+    });
+
+    it('answers a system account request naming no owner or an unknown currency with 400', async () => {
+      expectProblem(await bank.internal('POST', '/internal/accounts', { ownerId: 'merchant', currency: 'USD' }), 400, 'VALIDATION_FAILED', 'ownerId');
+      expectProblem(await bank.internal('POST', '/internal/accounts', { ownerId: randomUUID(), currency: 'GBP' }), 400, 'VALIDATION_FAILED', 'currency');
     });
   });
 });

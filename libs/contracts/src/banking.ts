@@ -152,3 +152,26 @@ export interface ReconciliationCompletedV1 {
   status: 'CLEAN' | 'DISCREPANCIES';
   discrepancies: number;
 }
+
+/**
+ * `POST /internal/accounts` (account): find, or open if missing, the one account a system owner
+ * (the shop's merchant) keeps in a currency. Answers 200 with `AccountFacts` either way.
+ */
+export interface SystemAccountRequest {
+  ownerId: string;
+  currency: Currency;
+}
+
+/**
+ * `POST /internal/transfers` (transaction), with header `Idempotency-Key`: a transfer made by a
+ * service on behalf of `initiatedBy`, who must own `fromAccountId` (a payment by bank, or its
+ * refund). It runs exactly as `POST /api/transfers` (risk, hold, capture) and answers the same
+ * way: 201 `TransferView`-shaped body, or the same problem documents, replayed for the same key.
+ */
+export interface InternalTransferRequest {
+  initiatedBy: string;
+  fromAccountId: string;
+  toAccountId: string;
+  amount: string;
+  currency: Currency;
+}

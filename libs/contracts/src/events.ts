@@ -37,6 +37,12 @@ export const EVENT_TOPICS = {
   'inventory.stock.reserved.v1': 'inventory.events',
   'inventory.stock.confirmed.v1': 'inventory.events',
   'inventory.stock.released.v1': 'inventory.events',
+  'payment.captured.v1': 'payment.events',
+  'payment.failed.v1': 'payment.events',
+  'payment.refunded.v1': 'payment.events',
+  'order.placed.v1': 'order.events',
+  'order.confirmed.v1': 'order.events',
+  'order.cancelled.v1': 'order.events',
 } as const satisfies Record<string, Topic>;
 
 export type EventType = keyof typeof EVENT_TOPICS;

@@ -9,3 +9,4 @@ export { ApiClient, type ApiCall, type ApiResponse } from './api-client.ts';
 export { KafkaProbe, type ProbedMessage } from './kafka-probe.ts';
 export { createTestApp } from './test-app.ts';
 export { startTestService, type TestService, type TestServiceOptions } from './test-service.ts';
+export { SystemStack, type BackendName, type StackCustomer, type SystemStackOptions } from './system-stack.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { AccountFacts, Currency } from '@bankshop/contracts';
 import { isAdmin, type AuthenticatedUser } from '@bankshop/auth';
 import { auditEvent, Outbox } from '@bankshop/messaging';
@@ -34,37 +34,51 @@ export class AccountsService {
   ) {}
 
   async open(owner: AuthenticatedUser, currency: Currency): Promise<AccountView> {
+    return this.dataSource.transaction((manager) => this.openIn(manager, owner.id, currency));
+  }
+
+  /**
+   * The one account a system owner (the shop's merchant) keeps in `currency`: found, or opened on
+   * first use. Concurrent first calls serialise on an advisory lock, so exactly one is opened.
+   */
+  async systemAccount(ownerId: string, currency: Currency): Promise<AccountFacts> {
     return this.dataSource.transaction(async (manager) => {
-      const [sequence] = (await manager.query(`SELECT nextval('account_number_seq')::text AS value`)) as { value: string }[];
-      const now = new Date();
-      const record = manager.create(AccountRecord, {
-        id: randomUUID(),
-        number: accountNumber(sequence!.value),
-        ownerId: owner.id,
-        currency,
-        balance: Money.zero(),
-        held: Money.zero(),
-        status: 'ACTIVE',
-        frozenReason: null,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await manager.insert(AccountRecord, record);
-      await this.outbox.append(
-        manager,
-        { type: 'account.opened.v1', aggregateId: record.id, payload: { accountId: record.id, ownerId: owner.id, currency } },
-        auditEvent({
-          actorId: owner.id,
-          action: 'account.opened',
-          resourceType: 'account',
-          resourceId: record.id,
-          outcome: 'SUCCESS',
-          data: { currency, number: record.number },
-        }),
-      );
-      return toAccountView(record.toDomain());
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('system-account:' || $1 || ':' || $2))`, [ownerId, currency]);
+      const existing = await manager.findOne(AccountRecord, { where: { ownerId, currency }, order: { createdAt: 'ASC', id: 'ASC' } });
+      return toAccountFacts(existing ? toAccountView(existing.toDomain()) : await this.openIn(manager, ownerId, currency));
     });
+  }
+
+  private async openIn(manager: EntityManager, ownerId: string, currency: Currency): Promise<AccountView> {
+    const [sequence] = (await manager.query(`SELECT nextval('account_number_seq')::text AS value`)) as { value: string }[];
+    const now = new Date();
+    const record = manager.create(AccountRecord, {
+      id: randomUUID(),
+      number: accountNumber(sequence!.value),
+      ownerId,
+      currency,
+      balance: Money.zero(),
+      held: Money.zero(),
+      status: 'ACTIVE',
+      frozenReason: null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await manager.insert(AccountRecord, record);
+    await this.outbox.append(
+      manager,
+      { type: 'account.opened.v1', aggregateId: record.id, payload: { accountId: record.id, ownerId, currency } },
+      auditEvent({
+        actorId: ownerId,
+        action: 'account.opened',
+        resourceType: 'account',
+        resourceId: record.id,
+        outcome: 'SUCCESS',
+        data: { currency, number: record.number },
+      }),
+    );
+    return toAccountView(record.toDomain());
   }
 
   async listOwn(owner: AuthenticatedUser): Promise<{ items: AccountView[] }> {

@@ -3,6 +3,7 @@ import { IdempotencyModule } from '@bankshop/platform';
 import { AccountClient } from '../upstream/account.client.ts';
 import { RiskClient } from '../upstream/risk.client.ts';
 import { TransferStore } from './persistence/transfer.store.ts';
+import { InternalTransfersController } from './internal-transfers.controller.ts';
 import { TransfersController } from './transfers.controller.ts';
 import { TransfersService } from './transfers.service.ts';
 import { TransferCoordinator } from './use-cases/execute-transfer/transfer-coordinator.ts';
@@ -10,7 +11,7 @@ import { TransferRecoveryJob } from './use-cases/execute-transfer/transfer-recov
 
 @Module({
   imports: [IdempotencyModule],
-  controllers: [TransfersController],
+  controllers: [TransfersController, InternalTransfersController],
   providers: [TransferCoordinator, TransferRecoveryJob, TransfersService, TransferStore, AccountClient, RiskClient],
 })
 export class TransfersModule {}

@@ -1,22 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import type { Currency, LockMode, RiskDecision } from '@bankshop/contracts';
+import type { Currency, LockMode } from '@bankshop/contracts';
 import { ApiCurrency, ApiMoney } from '@bankshop/platform';
 import type { Transfer, TransferStatus } from '../domain/transfer.ts';
+import { RiskVerdictView } from './risk-verdict.view.ts';
 
 const TRANSFER_STATUSES = ['COMPLETED', 'REJECTED', 'FAILED', 'PENDING'] as const satisfies readonly TransferStatus[];
-
-/** What the risk service decided about a transfer. */
-@ApiSchema({ name: 'RiskVerdict' })
-export class RiskVerdictView {
-  @ApiProperty({ enum: ['APPROVE', 'REJECT'], enumName: 'RiskDecision' })
-  decision!: RiskDecision;
-
-  @ApiProperty({ type: 'number', minimum: 0, maximum: 1, example: 0, description: 'From 0 (no risk signal) to 1.' })
-  score!: number;
-
-  @ApiProperty({ type: [String], example: [], description: 'The rules that fired, such as `MAX_AMOUNT`.' })
-  reasons!: string[];
-}
 
 /** `Transfer` of API.md. */
 @ApiSchema({ name: 'Transfer' })

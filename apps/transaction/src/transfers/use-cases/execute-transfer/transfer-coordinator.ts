@@ -14,8 +14,12 @@ import { UpstreamRefusal } from '../../../upstream/upstream-refusal.ts';
 import { Transfer } from '../../domain/transfer.ts';
 import { isRefusalCode, RiskRejectedError, TransferRefusedError } from '../../domain/transfer-errors.ts';
 import type { CreateTransferDto } from '../../dto/create-transfer.dto.ts';
+import type { InternalTransferDto } from '../../dto/internal-transfer.dto.ts';
 import { toTransferView, type TransferView } from '../../dto/transfer.view.ts';
 import { TransferOwnershipLost, TransferStore } from '../../persistence/transfer.store.ts';
+
+/** What a transfer is asked to do: by a customer, or by a service for one (with the currency it priced in). */
+type TransferCommand = CreateTransferDto | Omit<InternalTransferDto, 'initiatedBy'>;
 
 const outcomes = meter().createCounter('bankshop.transfers', {
   description: 'Transfers that reached a terminal state, by outcome and lock mode',
@@ -44,7 +48,7 @@ export class TransferCoordinator {
    * request that runs again for the same key (after a crash) finds its transfer instead of
    * starting a second one.
    */
-  async execute(user: AuthenticatedUser, command: CreateTransferDto, idempotencyKey: string): Promise<TransferView> {
+  async execute(user: AuthenticatedUser, command: TransferCommand, idempotencyKey: string): Promise<TransferView> {
     const id = idempotentId(user.id, idempotencyKey, 'transfer');
     const earlier = await this.store.find(id);
     if (earlier) return this.answer(earlier.isTerminal ? earlier : await this.recover(id));
@@ -67,13 +71,15 @@ export class TransferCoordinator {
   private async start(
     id: string,
     user: AuthenticatedUser,
-    command: CreateTransferDto,
+    command: TransferCommand,
   ): Promise<{ transfer: Transfer; accounts: Parties }> {
     if (command.fromAccountId === command.toAccountId) throw new TransferRefusedError('SAME_ACCOUNT');
     const [from, to] = await Promise.all([this.accounts.facts(command.fromAccountId), this.accounts.facts(command.toAccountId)]);
     // Someone else's source account answers exactly like a missing one: ids reveal nothing.
     if (!from || !to || (!isAdmin(user) && from.ownerId !== user.id)) throw new TransferRefusedError('ACCOUNT_NOT_FOUND');
-    if (from.currency !== to.currency) throw new TransferRefusedError('CURRENCY_MISMATCH');
+    if (from.currency !== to.currency || ('currency' in command && command.currency !== from.currency)) {
+      throw new TransferRefusedError('CURRENCY_MISMATCH');
+    }
     if (from.status !== 'ACTIVE' || to.status !== 'ACTIVE') throw new TransferRefusedError('ACCOUNT_FROZEN');
 
     const transfer = Transfer.start({
@@ -85,8 +91,8 @@ export class TransferCoordinator {
       toOwnerId: to.ownerId,
       amount: Money.parse(command.amount),
       currency: from.currency,
-      description: command.description ?? null,
-      lockMode: command.lockMode ?? 'pessimistic',
+      description: ('description' in command ? command.description : undefined) ?? null,
+      lockMode: ('lockMode' in command ? command.lockMode : undefined) ?? 'pessimistic',
       createdAt: new Date(),
     });
     await this.store.insert(transfer);
