@@ -9,7 +9,7 @@ import { InvalidConfigError, loadConfig } from './config/load-config.ts';
 import type { ServiceConfig } from './config/service-config.ts';
 import { BODY_LIMIT_BYTES, configureApp } from './http/configure-app.ts';
 import { createOpenApiDocument, type OpenApiOptions } from './openapi/openapi-document.ts';
-import { OpenApiRegistry } from './openapi/openapi.module.ts';
+import { OpenApiRegistry } from './openapi/openapi-registry.ts';
 
 export interface BootstrapOptions<TConfig extends ServiceConfig> {
   /** Used for logs and as the Kafka client id, e.g. `account`. */

@@ -29,7 +29,15 @@ export {
   ApiPageResponse,
   BEARER_AUTH,
 } from './openapi/api-decorators.ts';
-export { ApiProblems, problemExample, problemResponses, PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMAS } from './openapi/problem-responses.ts';
+export {
+  addProblemResponses,
+  ApiProblems,
+  problemCodesOf,
+  problemExample,
+  problemResponses,
+  PROBLEM_MEDIA_TYPE,
+  PROBLEM_SCHEMAS,
+} from './openapi/problem-responses.ts';
 export {
   API_VERSION,
   createOpenApiDocument,
@@ -40,5 +48,5 @@ export {
   RESPONSE_HEADERS,
   type OpenApiOptions,
 } from './openapi/openapi-document.ts';
-export { OpenApiRegistry } from './openapi/openapi.module.ts';
+export { OpenApiRegistry } from './openapi/openapi-registry.ts';
 export { GenerationCache, type GenerationCacheOptions } from './cache/generation-cache.ts';

@@ -1,17 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@bankshop/auth';
-import type { CircuitState } from '@bankshop/resilience';
 import { GatewayConfig } from '../config/gateway.config.ts';
 import { Upstreams, type UpstreamName } from '../proxy/upstreams.ts';
+import { SystemHealth } from './system-health.view.ts';
 
 type Status = 'up' | 'down';
-
-export interface SystemHealth {
-  status: 'ok' | 'degraded';
-  services: Record<string, Status>;
-  /** Circuit breaker of each upstream, as the gateway sees it. */
-  breakers: Record<string, CircuitState>;
-}
 
 /**
  * `GET /api/health`: is every service ready, as far as the gateway can tell? A service is down if
@@ -19,6 +13,7 @@ export interface SystemHealth {
  * and `degraded` tells the rest.
  */
 @Public()
+@ApiTags('Health')
 @Controller('api/health')
 export class GatewayHealthController {
   constructor(
@@ -27,6 +22,8 @@ export class GatewayHealthController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'System health', description: 'Always 200 while the gateway is up; `status` tells the rest.' })
+  @ApiOkResponse({ type: SystemHealth })
   async health(): Promise<SystemHealth> {
     const breakers = this.upstreams.circuits();
     const names = Object.keys(breakers) as UpstreamName[];

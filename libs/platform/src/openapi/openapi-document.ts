@@ -10,7 +10,7 @@ import {
   type ResponseObject,
 } from '@nestjs/swagger';
 import { BEARER_AUTH } from './api-decorators.ts';
-import { PROBLEM_SCHEMAS } from './problem-responses.ts';
+import { addProblemResponses, PROBLEM_SCHEMAS } from './problem-responses.ts';
 
 export const OPENAPI_VERSION = '3.1.0';
 
@@ -54,7 +54,8 @@ export const RESPONSE_HEADERS: Record<string, HeaderObject> = {
  *
  * Conventions that hold for every route are added here once rather than on each route: the
  * `X-Request-Id` and `traceparent` response headers, `Idempotent-Replayed` on the successes of
- * routes taking an `Idempotency-Key`, and path parameters being UUIDs (API.md "Ids").
+ * routes taking an `Idempotency-Key`, 413 on routes with a body, and path parameters being UUIDs
+ * (API.md "Ids").
  */
 export function createOpenApiDocument(app: INestApplication, options: OpenApiOptions): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -91,6 +92,8 @@ function finishDocument(document: OpenAPIObject): OpenAPIObject {
         parameter.schema.format = 'uuid';
       }
     }
+    // Bodies above the limit are refused before any handler runs (`configureApp`).
+    if (operation.requestBody) addProblemResponses(operation, ['PAYLOAD_TOO_LARGE']);
     const idempotent = parameters.some((parameter) => parameter.in === 'header' && parameter.name === 'Idempotency-Key');
     for (const [status, response] of Object.entries(operation.responses) as [string, ResponseObject][]) {
       response.headers = {

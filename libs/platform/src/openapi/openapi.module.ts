@@ -1,31 +1,8 @@
-import { Controller, Get, Injectable, Module } from '@nestjs/common';
-import { ApiExcludeController, type OpenAPIObject } from '@nestjs/swagger';
-import { Internal } from '@bankshop/auth';
-import { NotFoundError } from '@bankshop/contracts';
+import { Module } from '@nestjs/common';
+import { InternalOpenApiController } from './internal-openapi.controller.ts';
+import { OpenApiRegistry } from './openapi-registry.ts';
 
-/** The service's OpenAPI document, made once at start-up by `bootstrap` (option `openApi`). */
-@Injectable()
-export class OpenApiRegistry {
-  document: OpenAPIObject | undefined;
-}
-
-/**
- * `GET /internal/openapi.json`: the document of this service's public routes, which the gateway
- * merges into the one it publishes at `/api/openapi.json`.
- */
-@Internal()
-@ApiExcludeController()
-@Controller('internal/openapi.json')
-export class InternalOpenApiController {
-  constructor(private readonly registry: OpenApiRegistry) {}
-
-  @Get()
-  document(): OpenAPIObject {
-    if (!this.registry.document) throw new NotFoundError('This service publishes no OpenAPI document.');
-    return this.registry.document;
-  }
-}
-
+/** The service's OpenAPI document and `GET /internal/openapi.json`; part of `PlatformModule`. */
 @Module({
   controllers: [InternalOpenApiController],
   providers: [OpenApiRegistry],

@@ -1,5 +1,5 @@
 import { METHOD_METADATA } from '@nestjs/common/constants.js';
-import { DECORATORS, type ResponseObject, type SchemaObject } from '@nestjs/swagger';
+import { DECORATORS, type OperationObject, type ResponseObject, type SchemaObject } from '@nestjs/swagger';
 import type { ErrorCode } from '@bankshop/contracts';
 import { ERROR_CATALOG, problemType } from '../errors/error-catalog.ts';
 
@@ -122,6 +122,38 @@ export function problemResponses(codes: readonly ErrorCode[]): Record<number, Re
     };
   }
   return responses;
+}
+
+/**
+ * Adds codes to the responses of an operation in a finished document: a code whose status is
+ * documented already joins the examples of that response. For answers no handler declares, such
+ * as those of the HTTP layer or the gateway's edge.
+ */
+export function addProblemResponses(operation: OperationObject, codes: readonly ErrorCode[]): void {
+  const responses = operation.responses as Record<string, ResponseObject>;
+  for (const code of codes) {
+    const [status, added] = Object.entries(problemResponses([code]))[0]!;
+    const existing = responses[status];
+    const content = existing?.content?.[PROBLEM_MEDIA_TYPE];
+    if (!existing || !content) {
+      responses[status] = added;
+    } else if (!content.examples?.[code]) {
+      content.examples = { ...content.examples, ...added.content![PROBLEM_MEDIA_TYPE]!.examples };
+      responses[status] = {
+        ...existing,
+        description: `${existing.description}\n\n${added.description}`,
+        headers: { ...added.headers, ...existing.headers },
+      };
+    }
+  }
+  operation.responses = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The codes an operation documents, as examples of its problem responses. */
+export function problemCodesOf(operation: OperationObject): ErrorCode[] {
+  return Object.values(operation.responses as Record<string, ResponseObject>).flatMap(
+    (response) => Object.keys(response.content?.[PROBLEM_MEDIA_TYPE]?.examples ?? {}) as ErrorCode[],
+  );
 }
 
 /**

@@ -1,10 +1,13 @@
 import { Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '@bankshop/contracts';
 import { Roles } from '@bankshop/auth';
-import { PageQuery, UuidPipe, type Page } from '@bankshop/platform';
+import { ApiAdmin, ApiProblems, PageQuery, UuidPipe, type Page } from '@bankshop/platform';
 import { ReconciliationService, type ReconciliationView } from './reconciliation.service.ts';
 
 /** Reconciliation runs, for administrators (API.md "Audit and reconciliation"). */
+@ApiTags('Admin')
+@ApiAdmin()
 @Roles('admin')
 @Controller('api/admin/reconciliations')
 export class ReconciliationController {
@@ -12,16 +15,24 @@ export class ReconciliationController {
 
   /** Runs one now and answers with its report when it is done. */
   @Post()
+  @ApiOperation({ summary: 'Run a reconciliation', description: 'Answers when the run is done, with its report.' })
+  @ApiCreatedResponse({ description: 'The `Reconciliation` (API.md).' })
   run(): Promise<ReconciliationView> {
     return this.reconciliation.run('manual');
   }
 
   @Get()
+  @ApiOperation({ summary: 'Reconciliation runs' })
+  @ApiOkResponse({ description: '`{items: Reconciliation[], nextCursor}`, newest first.' })
+  @ApiProblems('VALIDATION_FAILED')
   list(@Query() page: PageQuery): Promise<Page<ReconciliationView>> {
     return this.reconciliation.list(page);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One reconciliation run' })
+  @ApiOkResponse({ description: 'The `Reconciliation` (API.md).' })
+  @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND')
   async get(@Param('id', UuidPipe) id: string): Promise<ReconciliationView> {
     const run = await this.reconciliation.get(id);
     if (!run) throw new NotFoundError('No such reconciliation run.');
