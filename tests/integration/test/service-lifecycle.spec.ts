@@ -45,7 +45,7 @@ describe('every service boots and reports itself ready against real PostgreSQL, 
     '%s answers /health/live and /health/ready with every dependency up',
     async (_name, index) => {
       const { service } = running[index]!;
-      await service.waitUntil('ready', 60_000);
+      await service.waitUntil('ready', 80_000);
       const live = await fetch(`${service.url}/health/live`);
       expect(live.status).toBe(200);
       const ready = await fetch(`${service.url}/health/ready`);
@@ -55,6 +55,8 @@ describe('every service boots and reports itself ready against real PostgreSQL, 
         details: { postgres: { status: 'up' }, redis: { status: 'up' }, kafka: { status: 'up' } },
       });
     },
+    // Seven services boot at once, often beside another suite's system on two cores.
+    90_000,
   );
 
   it('answers an unknown route with problem+json and a request id', async () => {
