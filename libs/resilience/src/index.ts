@@ -13,3 +13,4 @@ export {
   UpstreamUnavailableError,
   type UpstreamResponse,
 } from './upstream-errors.ts';
+export { refusalOf, UpstreamRefusal } from './upstream-refusal.ts';

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AccountFacts, BalanceCheck, HoldView, LockMode, PlaceHoldRequest, TransferLegPage } from '@bankshop/contracts';
-import { UpstreamClient, type UpstreamResponse } from '@bankshop/resilience';
+import { refusalOf, UpstreamClient, type UpstreamResponse } from '@bankshop/resilience';
 import { TransactionConfig } from '../config/transaction.config.ts';
-import { refusalOf } from './upstream-refusal.ts';
 
 /**
  * The account service's internal API. Every call has a timeout and goes through the account

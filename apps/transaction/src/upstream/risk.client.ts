@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RiskAssessmentRequest, RiskAssessmentResult } from '@bankshop/contracts';
-import { UpstreamClient } from '@bankshop/resilience';
+import { refusalOf, UpstreamClient } from '@bankshop/resilience';
 import { TransactionConfig } from '../config/transaction.config.ts';
-import { refusalOf } from './upstream-refusal.ts';
 
 /** The risk service's assessment API (idempotent by transfer id, so retried like a GET). */
 @Injectable()

@@ -69,7 +69,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
     try {
       const body: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      // Nest sets the route's status before the handler runs; a handler may change it (202 for
+      // work still under way), so the status kept is the one on the response now.
+      const { statusCode } = context.switchToHttp().getResponse<{ statusCode?: unknown }>();
       const status =
+        (typeof statusCode === 'number' ? statusCode : undefined) ??
         this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ??
         (request.method === 'POST' ? 201 : 200);
       await this.store.complete(scope, key, status, body);

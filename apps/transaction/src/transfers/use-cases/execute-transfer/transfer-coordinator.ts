@@ -10,7 +10,7 @@ import { meter, withSpan } from '@bankshop/telemetry';
 import { TransactionConfig } from '../../../config/transaction.config.ts';
 import { AccountClient } from '../../../upstream/account.client.ts';
 import { RiskClient } from '../../../upstream/risk.client.ts';
-import { UpstreamRefusal } from '../../../upstream/upstream-refusal.ts';
+import { UpstreamRefusal } from '@bankshop/resilience';
 import { Transfer } from '../../domain/transfer.ts';
 import { isRefusalCode, RiskRejectedError, TransferRefusedError } from '../../domain/transfer-errors.ts';
 import type { CreateTransferDto } from '../../dto/create-transfer.dto.ts';
