@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { isLocalHost, loadConfig, type InfraConfig } from './config.ts';
@@ -29,6 +29,8 @@ export async function ensureRedis(cfg: InfraConfig = loadConfig()): Promise<Summ
 
   const f = files(cfg);
   mkdirSync(f.dir, { recursive: true });
+  // A pid file left by a Redis that was killed would name a dead process and fail the wait below.
+  rmSync(f.pid, { force: true });
   await run('redis-server', serverArgs(cfg, f));
   await waitFor(`redis-server on ${address}`, START_TIMEOUT_MS, async () => {
     const p = await probeRedis(url);
