@@ -17,7 +17,8 @@ export function projectConfig(overrides: UserWorkspaceConfig['test'] = {}) {
       // kafkajs trips a harmless Node 24 timer warning; it would otherwise fill test output.
       execArgv: ['--disable-warning=TimeoutNegativeWarning'],
       testTimeout: 30_000,
-      hookTimeout: 120_000,
+      // Hooks boot whole systems of real processes; on two shared cores that can take minutes.
+      hookTimeout: 300_000,
       ...overrides,
     },
   });

@@ -17,7 +17,7 @@ export const SERVICE_NODE_FLAGS = [
 /** The repository root, from either `src/` or `dist/` of this library. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-const DEFAULT_READY_TIMEOUT_MS = 60_000;
+const DEFAULT_READY_TIMEOUT_MS = 120_000;
 
 export interface ServiceProcessOptions {
   /** A service of this repository, started from `apps/<app>/dist/main.js`... */
@@ -46,7 +46,7 @@ export class ServiceProcess {
   private exited: Promise<ExitStatus> | undefined;
   private log = '';
 
-  constructor(private readonly options: ServiceProcessOptions) {}
+  constructor(private options: ServiceProcessOptions) {}
 
   static async start(options: ServiceProcessOptions): Promise<ServiceProcess> {
     const service = new ServiceProcess(options);
@@ -69,6 +69,11 @@ export class ServiceProcess {
 
   get name(): string {
     return this.options.entry?.name ?? this.options.app ?? 'service';
+  }
+
+  /** Changes the environment of the next `start` (a restart with a fault switched off, say). */
+  configure(env: Record<string, string>): void {
+    this.options = { ...this.options, env: { ...this.options.env, ...env } };
   }
 
   async start(): Promise<void> {

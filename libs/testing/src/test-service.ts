@@ -21,7 +21,7 @@ export interface TestServiceOptions {
   databaseLogin?: DatabaseLogin;
   /** A port chosen in advance (when the environment must name it, as a gateway's own JWKS URL). */
   port?: number;
-  /** How long to wait for `/health/ready` (default 60 s). */
+  /** How long to wait for `/health/ready` (default 120 s: a loaded two-core machine boots slowly). */
   readyTimeoutMs?: number;
 }
 

@@ -83,4 +83,11 @@ export class ServiceConfig {
   /** API.md: idempotency keys are kept at least 24 hours. */
   @EnvInt(24)
   IDEMPOTENCY_KEY_TTL_HOURS = 24;
+
+  /**
+   * How long a claimed key protects a request in flight (409 IDEMPOTENCY_IN_PROGRESS to a repeat)
+   * before a retry may take it over: the request's process may have died.
+   */
+  @EnvInt(1_000)
+  IDEMPOTENCY_LEASE_MS = 60_000;
 }

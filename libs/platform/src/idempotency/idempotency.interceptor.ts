@@ -10,6 +10,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { DomainError, UpstreamUnavailableError, ValidationFailedError } from '@bankshop/contracts';
+import { ServiceConfig } from '../config/service-config.ts';
 import { toProblemDetails } from '../errors/problem-details.filter.ts';
 import { IdempotencyKeyRequiredError, IdempotencyKeyReusedError, IdempotencyInProgressError } from './idempotency.errors.ts';
 import { PreparedResponse } from './prepared-response.ts';
@@ -17,9 +18,6 @@ import { IdempotencyStore } from './idempotency-store.ts';
 
 /** API.md: 1–255 printable ASCII characters. */
 const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
-
-/** How long a claim protects a request in flight before a retry may take it over. */
-const LEASE_MS = 60_000;
 
 /**
  * `Idempotency-Key` semantics of API.md (the IETF draft, as Stripe does it), for the routes
@@ -39,6 +37,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly store: IdempotencyStore,
     private readonly reflector: Reflector,
+    private readonly config: ServiceConfig,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -55,7 +54,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const scope = request.user?.id ?? 'anonymous';
     const requestHash = hashRequest(request);
 
-    const claim = await this.store.claim(scope, key, requestHash, LEASE_MS);
+    const claim = await this.store.claim(scope, key, requestHash, this.config.IDEMPOTENCY_LEASE_MS);
     switch (claim.kind) {
       case 'replay':
         throw new PreparedResponse(claim.status, claim.body, true);
