@@ -4,6 +4,7 @@ export {
   captureTraceContext,
   currentTraceId,
   markSpanFailed,
+  markSpanRefused,
   runInTraceContext,
   SpanKind,
   SpanStatusCode,

@@ -51,6 +51,15 @@ export function markSpanFailed(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
 }
 
+/**
+ * Marks a span as failed for a business reason (declined, out of stock): status ERROR and
+ * `error.type` = the stable code, without an exception event, since nothing was thrown.
+ */
+export function markSpanRefused(span: Span, code: string, message: string): void {
+  span.setAttribute('error.type', code);
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
+}
+
 /** The trace id of the active span, or undefined outside of any trace. */
 export function currentTraceId(): string | undefined {
   const spanContext = trace.getActiveSpan()?.spanContext();
