@@ -11,6 +11,15 @@ export interface OrderLine {
   lineTotal: Money;
 }
 
+/** A line with its money as strings: how it is stored, sent and shown (`ReservedLine` of the contracts). */
+export function lineToStrings(line: OrderLine): ReservedLine {
+  return { ...line, unitPrice: line.unitPrice.toString(), lineTotal: line.lineTotal.toString() };
+}
+
+export function lineFromStrings(line: ReservedLine): OrderLine {
+  return { ...line, unitPrice: Money.of(line.unitPrice), lineTotal: Money.of(line.lineTotal) };
+}
+
 /** How the customer pays: kept with the order so that any worker can (re)try the charge. */
 export type PaymentSource = { method: 'card'; token: string } | { method: 'bank'; accountId: string };
 
@@ -80,14 +89,7 @@ export class Order {
    * catalogue may have changed since the order was placed).
    */
   reserved(reservationId: string, lines: readonly ReservedLine[]): Order {
-    const priced = lines.map((line) => ({
-      productId: line.productId,
-      sku: line.sku,
-      name: line.name,
-      unitPrice: Money.of(line.unitPrice),
-      quantity: line.quantity,
-      lineTotal: Money.of(line.lineTotal),
-    }));
+    const priced = lines.map(lineFromStrings);
     return new Order({ ...this.state, reservationId, lines: priced, total: Money.sum(priced.map((line) => line.lineTotal)) });
   }
 

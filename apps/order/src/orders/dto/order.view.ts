@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Currency, OrderFailureReason, OrderStatus, PaymentMethod, PaymentStatus } from '@bankshop/contracts';
 import { ApiCurrency, ApiMoney } from '@bankshop/platform';
-import type { StepRecord } from '../domain/checkout-saga.ts';
-import type { Order } from '../domain/order.ts';
-import type { CheckoutSaga } from '../domain/checkout-saga.ts';
+import type { CheckoutSaga, StepRecord } from '../domain/checkout-saga.ts';
+import { lineToStrings, type Order } from '../domain/order.ts';
 
 export class OrderLineView {
   @ApiProperty({ format: 'uuid' })
@@ -94,14 +93,7 @@ export function toOrderView(order: Order, saga: CheckoutSaga, updatedAt: Date): 
     id: state.id,
     userId: state.userId,
     status: state.status,
-    items: state.lines.map((line) => ({
-      productId: line.productId,
-      sku: line.sku,
-      name: line.name,
-      unitPrice: line.unitPrice.toString(),
-      quantity: line.quantity,
-      lineTotal: line.lineTotal.toString(),
-    })),
+    items: state.lines.map(lineToStrings),
     total: state.total.toString(),
     currency: state.currency,
     payment: state.payment,

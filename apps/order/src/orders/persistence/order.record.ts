@@ -1,17 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { Currency, OrderFailureReason, OrderStatus } from '@bankshop/contracts';
+import type { Currency, OrderFailureReason, OrderStatus, ReservedLine } from '@bankshop/contracts';
 import { Money, moneyTransformer } from '@bankshop/money';
-import { Order, type OrderPayment, type OrderSnapshot, type PaymentSource } from '../domain/order.ts';
-
-/** An order line as stored: money as strings, exactly as on the wire. */
-interface StoredLine {
-  productId: string;
-  sku: string;
-  name: string;
-  unitPrice: string;
-  quantity: number;
-  lineTotal: string;
-}
+import { lineFromStrings, lineToStrings, Order, type OrderPayment, type OrderSnapshot, type PaymentSource } from '../domain/order.ts';
 
 /** A row of `orders`. */
 @Entity('orders')
@@ -26,7 +16,8 @@ export class OrderRecord {
   status!: OrderStatus;
 
   @Column({ type: 'jsonb' })
-  lines!: StoredLine[];
+  /** Money as strings, exactly as on the wire. */
+  lines!: ReservedLine[];
 
   @Column({ type: 'numeric', precision: 20, scale: 2, transformer: moneyTransformer })
   total!: Money;
@@ -61,14 +52,7 @@ export class OrderRecord {
       id: state.id,
       userId: state.userId,
       status: state.status,
-      lines: state.lines.map((line) => ({
-        productId: line.productId,
-        sku: line.sku,
-        name: line.name,
-        unitPrice: line.unitPrice.toString(),
-        quantity: line.quantity,
-        lineTotal: line.lineTotal.toString(),
-      })),
+      lines: state.lines.map(lineToStrings),
       total: state.total,
       currency: state.currency,
       paymentSource: state.paymentSource,
@@ -85,11 +69,7 @@ export class OrderRecord {
       id: this.id,
       userId: this.userId,
       status: this.status,
-      lines: this.lines.map((line) => ({
-        ...line,
-        unitPrice: Money.of(line.unitPrice),
-        lineTotal: Money.of(line.lineTotal),
-      })),
+      lines: this.lines.map(lineFromStrings),
       total: this.total,
       currency: this.currency,
       paymentSource: this.paymentSource,
