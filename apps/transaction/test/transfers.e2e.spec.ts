@@ -266,5 +266,6 @@ describe.each([
     } finally {
       await stack.risk.service.start();
     }
-  });
+    // Stopping and starting a service: seconds on an idle machine, more when others share it.
+  }, 120_000);
 });

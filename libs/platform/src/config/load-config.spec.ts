@@ -53,6 +53,7 @@ describe('loadConfig with a valid environment', () => {
       SHUTDOWN_TIMEOUT_MS: 10_000,
       DB_POOL_SIZE: 10,
       IDEMPOTENCY_KEY_TTL_HOURS: 24,
+      IDEMPOTENCY_LEASE_MS: 60_000,
     });
   });
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Money } from '@bankshop/money';
 import { ERROR_CATALOG } from '../errors/error-catalog.ts';
 import { Idempotent } from '../idempotency/idempotency.module.ts';
+import { ServiceConfig } from '../config/service-config.ts';
 import { IdempotencyStore } from '../idempotency/idempotency-store.ts';
 import { IsMoneyAmount } from '../validation/money.validators.ts';
 import { ApiAuth } from './api-decorators.ts';
@@ -58,7 +59,10 @@ beforeAll(async () => {
   const moduleRef = await Test.createTestingModule({
     controllers: [WalletsController, InternalHoldsController],
     // Documenting needs no store; only the interceptor's constructor asks for one.
-    providers: [{ provide: IdempotencyStore, useValue: {} }],
+    providers: [
+      { provide: IdempotencyStore, useValue: {} },
+      { provide: ServiceConfig, useValue: {} },
+    ],
   }).compile();
   app = moduleRef.createNestApplication({ logger: false });
   document = createOpenApiDocument(app, { title: 'Wallets' });
