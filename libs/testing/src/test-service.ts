@@ -1,6 +1,7 @@
 import type { ServiceName } from '@bankshop/contracts';
 import pg from 'pg';
 import { freePort } from './free-port.ts';
+import { startGroupAtEnd } from './kafka-groups.ts';
 import { TRANSACTION_DB_LOGIN, type DatabaseLogin } from './local-infra.ts';
 import { serviceEnv } from './service-env.ts';
 import { ServiceProcess } from './service-process.ts';
@@ -41,18 +42,20 @@ export interface TestService {
 export async function startTestService(options: TestServiceOptions): Promise<TestService> {
   const name = options.entry?.name ?? options.app ?? 'service';
   const database = await createTestDatabase(name.replace(/^fixture-/, 'fx_'));
+  const env = serviceEnv({
+    database: database.name,
+    databaseLogin: options.databaseLogin ?? (options.app === 'transaction' ? TRANSACTION_DB_LOGIN : undefined),
+    jwksUrl: options.jwksUrl,
+    otlpEndpoint: options.otlpEndpoint,
+    extra: { OTEL_SERVICE_NAME: name, ...options.env },
+  });
+  await startGroupAtEnd(env.KAFKA_GROUP_ID!);
   const service = new ServiceProcess({
     ...(options.app ? { app: options.app } : {}),
     ...(options.entry ? { entry: options.entry } : {}),
     port: options.port ?? (await freePort()),
     ...(options.readyTimeoutMs === undefined ? {} : { timeoutMs: options.readyTimeoutMs }),
-    env: serviceEnv({
-      database: database.name,
-      databaseLogin: options.databaseLogin ?? (options.app === 'transaction' ? TRANSACTION_DB_LOGIN : undefined),
-      jwksUrl: options.jwksUrl,
-      otlpEndpoint: options.otlpEndpoint,
-      extra: { OTEL_SERVICE_NAME: name, ...options.env },
-    }),
+    env,
   });
   if (options.start !== false) {
     try {

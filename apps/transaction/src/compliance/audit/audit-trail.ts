@@ -124,34 +124,40 @@ export class AuditTrail {
    * Walks the whole chain in `seq` order, a page at a time (never the whole table in memory), and
    * reports the first record that does not fit: a hash that does not match its contents, a
    * `prevHash` that is not the previous record's hash, or a missing `seq`. The head row tells
-   * whether records were removed from the end.
+   * whether records were removed from the end. It reads one snapshot (REPEATABLE READ), so records
+   * the consumer appends meanwhile are neither half-seen nor mistaken for a broken head.
    */
-  async verify(): Promise<ChainVerification> {
-    let expectedSeq = 1;
-    let expectedPrevious = '0'.repeat(64);
-    let checked = 0;
-    for (;;) {
-      const rows = (await this.dataSource.query(
-        `SELECT seq, prev_hash, hash, ${RECOMPUTED_HASH} AS recomputed
-           FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT $2`,
-        [expectedSeq, VERIFY_PAGE],
-      )) as { seq: string; prev_hash: string; hash: string; recomputed: string }[];
-      for (const row of rows) {
-        const seq = Number(row.seq);
-        if (seq !== expectedSeq) return { valid: false, checked, firstInvalidSeq: expectedSeq };
-        checked += 1;
-        if (row.prev_hash !== expectedPrevious || row.recomputed !== row.hash) return { valid: false, checked, firstInvalidSeq: seq };
-        expectedSeq = seq + 1;
-        expectedPrevious = row.hash;
-      }
-      if (rows.length < VERIFY_PAGE) break;
-    }
-    const [head] = (await this.dataSource.query(`SELECT seq, hash FROM audit_chain_head`)) as { seq: string; hash: string }[];
-    if (Number(head!.seq) !== expectedSeq - 1 || head!.hash !== expectedPrevious) {
-      return { valid: false, checked, firstInvalidSeq: expectedSeq };
-    }
-    return { valid: true, checked };
+  verify(): Promise<ChainVerification> {
+    return this.dataSource.transaction('REPEATABLE READ', (manager) => walkChain((sql, parameters) => manager.query(sql, parameters)));
   }
+}
+
+/** The chain walk of `verify`, on one connection. */
+async function walkChain(query: (sql: string, parameters?: unknown[]) => Promise<unknown>): Promise<ChainVerification> {
+  let expectedSeq = 1;
+  let expectedPrevious = '0'.repeat(64);
+  let checked = 0;
+  for (;;) {
+    const rows = (await query(
+      `SELECT seq, prev_hash, hash, ${RECOMPUTED_HASH} AS recomputed
+         FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT $2`,
+      [expectedSeq, VERIFY_PAGE],
+    )) as { seq: string; prev_hash: string; hash: string; recomputed: string }[];
+    for (const row of rows) {
+      const seq = Number(row.seq);
+      if (seq !== expectedSeq) return { valid: false, checked, firstInvalidSeq: expectedSeq };
+      checked += 1;
+      if (row.prev_hash !== expectedPrevious || row.recomputed !== row.hash) return { valid: false, checked, firstInvalidSeq: seq };
+      expectedSeq = seq + 1;
+      expectedPrevious = row.hash;
+    }
+    if (rows.length < VERIFY_PAGE) break;
+  }
+  const [head] = (await query(`SELECT seq, hash FROM audit_chain_head`)) as { seq: string; hash: string }[];
+  if (Number(head!.seq) !== expectedSeq - 1 || head!.hash !== expectedPrevious) {
+    return { valid: false, checked, firstInvalidSeq: expectedSeq };
+  }
+  return { valid: true, checked };
 }
 
 function toView(row: AuditRow): AuditEventView {
