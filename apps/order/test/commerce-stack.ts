@@ -47,7 +47,8 @@ export class CommerceStack {
       otlpEndpoint,
       env: {
         ...env,
-        payment: { MERCHANT_USER_ID: merchantId, CARD_PROVIDER_TIMEOUT_MS: '500', ...env.payment },
+        // The simulated provider answers within 3 s even under a burst of checkouts; tok_timeout waits it out.
+        payment: { MERCHANT_USER_ID: merchantId, CARD_PROVIDER_TIMEOUT_MS: '3000', ...env.payment },
         order: { ...FAST_SAGAS, ...env.order },
       },
     });

@@ -35,7 +35,9 @@ export class JwtVerifier {
     this.keys =
       keys ??
       createRemoteJWKSet(new URL(options.jwksUrl), {
-        timeoutDuration: 2_000,
+        // Generous: a cold service under a burst of requests (or on a busy host) must not turn a
+        // slow first key fetch into 503s; jose shares one fetch among all waiting requests.
+        timeoutDuration: 5_000,
         cooldownDuration: 10_000,
         cacheMaxAge: 10 * 60_000,
       });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ValidationFailedError, type Currency, type FieldError } from '@bankshop/contracts';
 import { isAdmin, type AuthenticatedUser } from '@bankshop/auth';
 import { Outbox } from '@bankshop/messaging';
@@ -86,8 +86,13 @@ export class OrdersService {
   }
 
   /** Newest first: the customer's own orders, or everyone's for an administrator. */
-  async list(user: AuthenticatedUser, query: PageQuery): Promise<Page<OrderView>> {
-    const builder = this.dataSource
+  list(user: AuthenticatedUser, query: PageQuery): Promise<Page<OrderView>> {
+    // Orders and their sagas from one snapshot, so a listing never pairs a status with older steps.
+    return this.dataSource.transaction('REPEATABLE READ', (manager) => this.listIn(manager, user, query));
+  }
+
+  private async listIn(manager: EntityManager, user: AuthenticatedUser, query: PageQuery): Promise<Page<OrderView>> {
+    const builder = manager
       .getRepository(OrderRecord)
       .createQueryBuilder('o')
       .orderBy('o.createdAt', 'DESC')
@@ -103,7 +108,7 @@ export class OrdersService {
       builder.andWhere('(o.createdAt, o.id) < (:createdAt, :id)', position);
     }
     const records = await builder.getMany();
-    const sagas = await this.store.sagasOf(records.map((record) => record.id));
+    const sagas = await this.store.sagasOf(records.map((record) => record.id), manager);
     return toPage(
       records,
       query.limit,

@@ -101,23 +101,32 @@ export class SagaStore {
     await this.dataSource.query(`UPDATE saga_instances SET lease_until = now() WHERE id = $1 AND lease_owner = $2`, [sagaId, this.workerId]);
   }
 
-  async load(sagaId: string): Promise<StoredCheckout | null> {
-    const saga = await this.dataSource.getRepository(SagaRecord).findOneBy({ id: sagaId });
-    if (!saga) return null;
-    const order = await this.dataSource.getRepository(OrderRecord).findOneByOrFail({ id: saga.orderId });
-    return { saga: saga.toDomain(), order: order.toDomain(), updatedAt: order.updatedAt };
+  /**
+   * A saga with its order, read in one snapshot (REPEATABLE READ): read one after the other, a
+   * step saved in between would pair the old saga with the new order.
+   */
+  load(sagaId: string): Promise<StoredCheckout | null> {
+    return this.readCheckout({ id: sagaId });
   }
 
-  /** An order with its saga, by order id. */
-  async checkoutOf(orderId: string): Promise<StoredCheckout | null> {
-    const saga = await this.dataSource.getRepository(SagaRecord).findOneBy({ orderId });
-    return saga ? this.load(saga.id) : null;
+  /** An order with its saga, by order id (one snapshot, as `load`). */
+  checkoutOf(orderId: string): Promise<StoredCheckout | null> {
+    return this.readCheckout({ orderId });
+  }
+
+  private readCheckout(where: { id: string } | { orderId: string }): Promise<StoredCheckout | null> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const saga = await manager.getRepository(SagaRecord).findOneBy(where);
+      if (!saga) return null;
+      const order = await manager.getRepository(OrderRecord).findOneByOrFail({ id: saga.orderId });
+      return { saga: saga.toDomain(), order: order.toDomain(), updatedAt: order.updatedAt };
+    });
   }
 
   /** Sagas of the given orders, by order id (for listings). */
-  async sagasOf(orderIds: string[]): Promise<Map<string, CheckoutSaga>> {
+  async sagasOf(orderIds: string[], manager: EntityManager = this.dataSource.manager): Promise<Map<string, CheckoutSaga>> {
     if (orderIds.length === 0) return new Map();
-    const records = await this.dataSource.getRepository(SagaRecord).findBy({ orderId: In(orderIds) });
+    const records = await manager.getRepository(SagaRecord).findBy({ orderId: In(orderIds) });
     return new Map(records.map((record) => [record.orderId, record.toDomain()]));
   }
 
