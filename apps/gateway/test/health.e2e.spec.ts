@@ -11,10 +11,18 @@ describe('GET /api/health with the whole system running (every service a real pr
 
   beforeAll(async () => {
     const jwksUrl = jwksUrlOf(await freePort());
-    // Account and risk first: the transaction service is given their URLs.
-    for (const name of ['account', 'risk', 'transaction', 'order', 'inventory', 'payment'] as const) {
-      const env: Record<string, string> = name === 'transaction' ? { ACCOUNT_SERVICE_URL: services.account!.url, RISK_SERVICE_URL: services.risk!.url } : {};
-      services[name] = await createService({ app: name, jwksUrl, env });
+    // Each service is created after those it calls, whose URLs it is given.
+    const url = (name: UpstreamName) => services[name]!.url;
+    const callees: Record<UpstreamName, () => Record<string, string>> = {
+      account: () => ({}),
+      risk: () => ({}),
+      inventory: () => ({}),
+      transaction: () => ({ ACCOUNT_SERVICE_URL: url('account'), RISK_SERVICE_URL: url('risk') }),
+      payment: () => ({ ACCOUNT_SERVICE_URL: url('account'), TRANSACTION_SERVICE_URL: url('transaction') }),
+      order: () => ({ INVENTORY_SERVICE_URL: url('inventory'), PAYMENT_SERVICE_URL: url('payment') }),
+    };
+    for (const name of ['account', 'risk', 'inventory', 'transaction', 'payment', 'order'] as const) {
+      services[name] = await createService({ app: name, jwksUrl, env: callees[name]() });
     }
     gateway = await createGateway({
       port: Number(new URL(jwksUrl).port),

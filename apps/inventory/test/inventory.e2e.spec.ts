@@ -169,7 +169,8 @@ describe('inventory: the catalogue and stock reservations (real service, databas
       } finally {
         await shortLived.stop();
       }
-    });
+      // It boots a service of its own: seconds on an idle machine, more on a shared one.
+    }, 120_000);
 
     it('is internal only: no token, or a customer token, is 401', async () => {
       const response = await fetch(`${inventory.url}/internal/reservations`, {
