@@ -12,6 +12,8 @@ export { dataSourceOptions, type DatabaseOptions, type DatabaseSettings } from '
 export { migrate, runMigrations } from './database/run-migrations.ts';
 export { REDIS } from './redis/redis.module.ts';
 export { Idempotent, IdempotencyModule, IdempotencyReaper } from './idempotency/idempotency.module.ts';
+export { IDEMPOTENCY_KEY_PATTERN } from './idempotency/idempotency.interceptor.ts';
+export { IdempotencyKeyRequiredError, IdempotencyKeyReusedError } from './idempotency/idempotency.errors.ts';
 export { IdempotencyKeys1763942600000 } from './idempotency/idempotency-keys.migration.ts';
 export { IdempotencyStore, type Claim } from './idempotency/idempotency-store.ts';
 export { PreparedResponse } from './idempotency/prepared-response.ts';

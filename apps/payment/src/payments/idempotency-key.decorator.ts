@@ -1,7 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ValidationFailedError } from '@bankshop/contracts';
-import { IdempotencyKeyRequiredError } from './domain/payment-errors.ts';
-import { IDEMPOTENCY_KEY } from './dto/refund-payment.dto.ts';
+import { IDEMPOTENCY_KEY_PATTERN, IdempotencyKeyRequiredError } from '@bankshop/platform';
 
 /**
  * The `Idempotency-Key` header, required and checked as API.md has it (400
@@ -14,7 +13,7 @@ import { IDEMPOTENCY_KEY } from './dto/refund-payment.dto.ts';
 export const IdempotencyKey = createParamDecorator((_: unknown, context: ExecutionContext): string => {
   const key = context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>().headers['idempotency-key'];
   if (key === undefined) throw new IdempotencyKeyRequiredError();
-  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
     throw new ValidationFailedError([{ field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' }]);
   }
   return key;

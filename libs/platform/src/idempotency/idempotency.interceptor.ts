@@ -16,8 +16,8 @@ import { IdempotencyKeyRequiredError, IdempotencyKeyReusedError, IdempotencyInPr
 import { PreparedResponse } from './prepared-response.ts';
 import { IdempotencyStore } from './idempotency-store.ts';
 
-/** API.md: 1–255 printable ASCII characters. */
-const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
+/** API.md: an Idempotency-Key is 1–255 printable ASCII characters. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
 
 /**
  * `Idempotency-Key` semantics of API.md (the IETF draft, as Stripe does it), for the routes
@@ -48,7 +48,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<Request & { user?: { id: string } }>();
     const key = request.headers['idempotency-key'];
     if (key === undefined) throw new IdempotencyKeyRequiredError();
-    if (typeof key !== 'string' || !VALID_KEY.test(key)) {
+    if (typeof key !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
       throw new ValidationFailedError([{ field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' }]);
     }
     const scope = request.user?.id ?? 'anonymous';
