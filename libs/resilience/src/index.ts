@@ -13,4 +13,4 @@ export {
   UpstreamUnavailableError,
   type UpstreamResponse,
 } from './upstream-errors.ts';
-export { refusalOf, UpstreamRefusal } from './upstream-refusal.ts';
+export { bodyOrRefusal, refusalOf, UpstreamRefusal } from './upstream-refusal.ts';

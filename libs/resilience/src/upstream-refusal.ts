@@ -1,3 +1,5 @@
+import type { UpstreamResponse } from './upstream-errors.ts';
+
 /**
  * Another service answered with a 4xx problem: it understood the request and said no, with a
  * stable `code` (INSUFFICIENT_FUNDS, ACCOUNT_FROZEN, ...). Unlike an outage, this is an answer.
@@ -23,4 +25,10 @@ export function refusalOf(upstream: string, status: number, body: unknown): Upst
     typeof problem.code === 'string' ? problem.code : `HTTP_${status}`,
     typeof problem.detail === 'string' ? problem.detail : 'no detail',
   );
+}
+
+/** A 2xx body; a 4xx/5xx problem becomes an `UpstreamRefusal`, for the caller to classify. */
+export function bodyOrRefusal<T>(upstream: string, response: UpstreamResponse<T>): T {
+  if (response.status >= 200 && response.status < 300) return response.body;
+  throw refusalOf(upstream, response.status, response.body);
 }

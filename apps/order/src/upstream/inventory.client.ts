@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Currency, ReservationView, ReserveStockRequest } from '@bankshop/contracts';
-import { refusalOf, UpstreamClient, type UpstreamResponse } from '@bankshop/resilience';
+import { bodyOrRefusal, UpstreamClient } from '@bankshop/resilience';
 import { OrderConfig } from '../config/order.config.ts';
 
 /** A product as the public catalogue answers it. */
@@ -32,12 +32,12 @@ export class InventoryClient {
   async product(id: string): Promise<CatalogueProduct | null> {
     const response = await this.upstream.request<CatalogueProduct>({ method: 'GET', path: `/api/products/${id}` });
     if (response.status === 404) return null;
-    return expectOk(response);
+    return bodyOrRefusal('inventory', response);
   }
 
   /** RESERVE_STOCK: all lines or none. Reserving again with the same key answers the same reservation. */
   async reserve(request: ReserveStockRequest): Promise<ReservationView> {
-    return expectOk(
+    return bodyOrRefusal('inventory', 
       await this.upstream.request<ReservationView>({
         method: 'POST',
         path: '/internal/reservations',
@@ -56,7 +56,7 @@ export class InventoryClient {
       headers: this.headers,
     });
     if (response.status === 404) return null;
-    return expectOk(response);
+    return bodyOrRefusal('inventory', response);
   }
 
   /** CONFIRM_STOCK: the reserved units are sold. */
@@ -70,12 +70,6 @@ export class InventoryClient {
   }
 
   private async post(path: string): Promise<ReservationView> {
-    return expectOk(await this.upstream.request<ReservationView>({ method: 'POST', path, headers: this.headers, idempotent: true }));
+    return bodyOrRefusal('inventory', await this.upstream.request<ReservationView>({ method: 'POST', path, headers: this.headers, idempotent: true }));
   }
-}
-
-/** A 2xx body; a 4xx problem becomes an `UpstreamRefusal` (an answer), anything else stays an outage. */
-export function expectOk<T>(response: UpstreamResponse<T>, upstream = 'inventory'): T {
-  if (response.status >= 200 && response.status < 300) return response.body;
-  throw refusalOf(upstream, response.status, response.body);
 }

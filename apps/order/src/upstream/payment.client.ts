@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ChargePaymentRequest, PaymentView } from '@bankshop/contracts';
-import { UpstreamClient } from '@bankshop/resilience';
+import { bodyOrRefusal, UpstreamClient } from '@bankshop/resilience';
 import { OrderConfig } from '../config/order.config.ts';
-import { expectOk } from './inventory.client.ts';
 
 /**
  * The payment service's internal API. Both calls carry the saga's idempotency key, so repeating
@@ -22,7 +21,8 @@ export class PaymentClient {
 
   /** CHARGE_PAYMENT: answers the payment whatever its outcome (captured, declined, failed). */
   async charge(key: string, request: ChargePaymentRequest): Promise<PaymentView> {
-    return expectOk(
+    return bodyOrRefusal(
+      'payment',
       await this.upstream.request<PaymentView>({
         method: 'POST',
         path: '/internal/payments',
@@ -30,13 +30,13 @@ export class PaymentClient {
         headers: { ...this.headers, 'idempotency-key': key },
         idempotent: true,
       }),
-      'payment',
     );
   }
 
   /** REFUND_PAYMENT: gives back whatever the charge made with `chargeKey` took, if anything. */
   async refund(key: string, chargeKey: string): Promise<PaymentView> {
-    return expectOk(
+    return bodyOrRefusal(
+      'payment',
       await this.upstream.request<PaymentView>({
         method: 'POST',
         path: '/internal/payments/refunds',
@@ -44,7 +44,6 @@ export class PaymentClient {
         headers: { ...this.headers, 'idempotency-key': key },
         idempotent: true,
       }),
-      'payment',
     );
   }
 }

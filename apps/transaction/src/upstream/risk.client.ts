@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { RiskAssessmentRequest, RiskAssessmentResult } from '@bankshop/contracts';
-import { refusalOf, UpstreamClient } from '@bankshop/resilience';
+import { bodyOrRefusal, UpstreamClient } from '@bankshop/resilience';
 import { TransactionConfig } from '../config/transaction.config.ts';
 
 /** The risk service's assessment API (idempotent by transfer id, so retried like a GET). */
@@ -22,7 +22,6 @@ export class RiskClient {
       headers: this.headers,
       idempotent: true,
     });
-    if (response.status >= 200 && response.status < 300) return response.body;
-    throw refusalOf('risk', response.status, response.body);
+    return bodyOrRefusal('risk', response);
   }
 }
