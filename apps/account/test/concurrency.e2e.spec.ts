@@ -120,8 +120,9 @@ describe('one hot account under concurrent transfers, in each lock mode', () => 
    * one of them only, and random ids would make such a test pass half of the time.
    */
   async function hotPair(order: IdOrder): Promise<{ source: AccountView; destination: AccountView }> {
-    const [first, second] = [await bank.open(alice), await bank.open(alice)].sort((a, b) => (a.id < b.id ? -1 : 1));
-    const [sourceAccount, destination] = order === 'source id first' ? [first, second] : [second, first];
+    const opened = [await bank.open(alice), await bank.open(alice)];
+    const [lower, higher] = opened[0]!.id < opened[1]!.id ? [opened[0]!, opened[1]!] : [opened[1]!, opened[0]!];
+    const [sourceAccount, destination] = order === 'source id first' ? [lower, higher] : [higher, lower];
     const deposit = await bank.deposit(alice, sourceAccount.id, '1000.00');
     expect(deposit.status, deposit.text).toBe(201);
     return { source: await bank.account(alice, sourceAccount.id), destination };
