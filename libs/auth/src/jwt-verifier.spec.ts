@@ -10,9 +10,9 @@ import {
   type JWK,
   type JWTVerifyGetKey,
 } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UnauthenticatedError, UpstreamUnavailableError } from '@bankshop/contracts';
-import { JwtVerifier, MAX_TOKEN_LENGTH } from './jwt-verifier.ts';
+import { JwtVerifier, MAX_TOKEN_LENGTH, VERIFIED_TOKEN_CACHE_SIZE } from './jwt-verifier.ts';
 
 const ISSUER = 'bankshop-gateway';
 const AUDIENCE = 'bankshop';
@@ -229,6 +229,99 @@ describe('JwtVerifier rejects with UNAUTHENTICATED', () => {
     expect((await rejection(await token({ claims: { roles: ['customer', 'superuser'] } }))).code).toBe(
       'UNAUTHENTICATED',
     );
+  });
+});
+
+describe('JwtVerifier remembers tokens it verified', () => {
+  /** The local key set, counting how often a signature check asked it for a key. */
+  function countingKeys(): { keys: JWTVerifyGetKey; lookups: () => number } {
+    let lookups = 0;
+    const keys: JWTVerifyGetKey = (header, input) => {
+      lookups += 1;
+      return localKeys(header, input);
+    };
+    return { keys, lookups: () => lookups };
+  }
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('answers the same token again without checking its signature again', async () => {
+    const { keys, lookups } = countingKeys();
+    const remembering = new JwtVerifier(options, keys);
+    const candidate = await token();
+
+    const first = await remembering.verify(candidate);
+    const second = await remembering.verify(candidate);
+
+    expect(second).toEqual(first);
+    expect(lookups()).toBe(1);
+  });
+
+  it('checks every token in full when told to remember none', async () => {
+    const { keys, lookups } = countingKeys();
+    const forgetful = new JwtVerifier({ ...options, cacheSize: 0 }, keys);
+    const candidate = await token();
+
+    await forgetful.verify(candidate);
+    await forgetful.verify(candidate);
+
+    expect(lookups()).toBe(2);
+  });
+
+  it('stops accepting a remembered token once it has expired (after the clock tolerance)', async () => {
+    const remembering = new JwtVerifier(options, localKeys);
+    const candidate = await token({ expiresIn: 60 });
+    await remembering.verify(candidate);
+
+    vi.useFakeTimers({ now: Date.now() + 66_000, toFake: ['Date'] });
+
+    expect((await rejection(candidate, remembering)).message).toBe('The access token has expired.');
+  });
+
+  it('does not carry a verdict over to a tampered copy of a remembered token', async () => {
+    const remembering = new JwtVerifier(options, localKeys);
+    const candidate = await token();
+    await remembering.verify(candidate);
+    const [header, , signature] = candidate.split('.');
+
+    const tampered = `${header}.${base64url({ ...validClaims(), roles: ['admin'] })}.${signature}`;
+
+    expect((await rejection(tampered, remembering)).code).toBe('UNAUTHENTICATED');
+  });
+
+  it('does not remember a token it refused: the same string is refused again', async () => {
+    const { keys, lookups } = countingKeys();
+    const remembering = new JwtVerifier(options, keys);
+    const expired = await token({ expiresIn: -60 });
+
+    await rejection(expired, remembering);
+    await rejection(expired, remembering);
+
+    expect(lookups()).toBe(2);
+  });
+
+  it('keeps at most its cache size, forgetting the oldest token first', async () => {
+    const { keys, lookups } = countingKeys();
+    const small = new JwtVerifier({ ...options, cacheSize: 2 }, keys);
+    const [a, b, c] = await Promise.all([token({ claims: { roles: ['customer'], n: 1 } }), token({ claims: { roles: ['customer'], n: 2 } }), token({ claims: { roles: ['customer'], n: 3 } })]);
+    for (const candidate of [a, b, c]) await small.verify(candidate!);
+    expect(lookups()).toBe(3);
+
+    await small.verify(c!);
+    await small.verify(b!);
+    expect(lookups()).toBe(3);
+    await small.verify(a!);
+    expect(lookups()).toBe(4);
+  });
+
+  it('hands out a frozen user, so one request cannot change who the next one is', async () => {
+    const user = await new JwtVerifier(options, localKeys).verify(await token());
+
+    expect(Object.isFrozen(user)).toBe(true);
+    expect(Object.isFrozen(user.roles)).toBe(true);
+    expect(VERIFIED_TOKEN_CACHE_SIZE).toBeGreaterThan(0);
   });
 });
 

@@ -7,6 +7,8 @@ export interface JwtVerifierOptions {
   jwksUrl: string;
   issuer: string;
   audience: string;
+  /** How many verified tokens to remember (default `VERIFIED_TOKEN_CACHE_SIZE`; 0 remembers none). */
+  cacheSize?: number;
 }
 
 /**
@@ -18,15 +20,32 @@ export const ACCEPTED_ALGORITHMS = ['RS256'];
 /** Far beyond any token we issue; refusing bigger input bounds the work an attacker can cause. */
 export const MAX_TOKEN_LENGTH = 4096;
 
+/** Seconds of clock difference between the gateway and a service that `exp` and `nbf` allow. */
+const CLOCK_TOLERANCE_S = 5;
+
+/** Enough for every client active within a token's lifetime on one replica; about 10 MB at most. */
+export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
 /**
  * Verifies access tokens issued by the gateway. Every service verifies every request itself
  * (public keys only), so nothing trusts the network or the gateway's word.
  *
  * Keys come from the gateway's JWKS: fetched on first use, cached, and fetched again when a token
  * names a key id we have not seen (the gateway rotated its key), at most once per cooldown.
+ *
+ * A client sends the same token with every request until it expires, and checking an RS256
+ * signature is most of what a request costs the gateway. So a token that passed is remembered,
+ * exactly as it was sent, until its `exp` (with the same clock tolerance): the same string again
+ * gets the same answer without the signature check, and any change to it is a different string
+ * that is checked in full. Failures are never remembered. The price: a key withdrawn from the
+ * JWKS stops working for tokens already seen only when they expire, which for our short-lived
+ * access tokens is minutes.
  */
 export class JwtVerifier {
   private readonly keys: JWTVerifyGetKey | CryptoKey;
+  /** Verified tokens and who they prove, oldest first (a Map keeps insertion order). */
+  private readonly verified = new Map<string, { user: AuthenticatedUser; until: number }>();
+  private readonly cacheSize: number;
 
   constructor(
     private readonly options: JwtVerifierOptions,
@@ -41,11 +60,17 @@ export class JwtVerifier {
         cooldownDuration: 10_000,
         cacheMaxAge: 10 * 60_000,
       });
+    this.cacheSize = options.cacheSize ?? VERIFIED_TOKEN_CACHE_SIZE;
   }
 
   async verify(token: string): Promise<AuthenticatedUser> {
     if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
       throw new UnauthenticatedError();
+    }
+    const known = this.verified.get(token);
+    if (known) {
+      if (Date.now() < known.until) return known.user;
+      this.verified.delete(token);
     }
     let payload: JWTPayload;
     try {
@@ -54,7 +79,7 @@ export class JwtVerifier {
         issuer: this.options.issuer,
         audience: this.options.audience,
         requiredClaims: ['sub', 'exp', 'iat'],
-        clockTolerance: 5,
+        clockTolerance: CLOCK_TOLERANCE_S,
       }));
     } catch (error) {
       // Expired, tampered, wrong key, wrong issuer: the client learns only that the token is not
@@ -66,7 +91,19 @@ export class JwtVerifier {
       // nonsense): a 503 to retry, never a 401 telling every client its valid token is bad.
       throw new UpstreamUnavailableError('gateway');
     }
-    return toUser(payload);
+    const user = toUser(payload);
+    this.remember(token, user, (payload.exp! + CLOCK_TOLERANCE_S) * 1000);
+    return user;
+  }
+
+  private remember(token: string, user: AuthenticatedUser, until: number): void {
+    if (this.cacheSize === 0 || until <= Date.now()) return;
+    if (this.verified.size >= this.cacheSize) {
+      // Evict the oldest entry: bounded memory, whatever tokens arrive.
+      const oldest = this.verified.keys().next();
+      if (!oldest.done) this.verified.delete(oldest.value);
+    }
+    this.verified.set(token, { user, until });
   }
 }
 
@@ -99,9 +136,10 @@ function toUser(payload: JWTPayload): AuthenticatedUser {
   ) {
     throw new UnauthenticatedError('The access token is not valid.');
   }
-  return {
+  // Frozen: the same object answers every later request with this token.
+  return Object.freeze({
     id: payload.sub,
     email: typeof payload.email === 'string' ? payload.email : undefined,
-    roles,
-  };
+    roles: Object.freeze([...roles]) as Role[],
+  });
 }
