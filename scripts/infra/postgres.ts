@@ -24,6 +24,14 @@ type Probe =
 const START_TIMEOUT_MS = 30_000;
 
 /**
+ * Connections the test suites need at once: every service keeps a pool of up to DB_POOL_SIZE (10)
+ * plus its outbox listener, a whole-system suite runs seven services, and `npm test` runs two
+ * projects side by side, each with its own test connections. PostgreSQL's default of 100 ran out
+ * under a burst of checkouts beside the banking concurrency suite ("too many clients").
+ */
+export const MIN_MAX_CONNECTIONS = 300;
+
+/**
  * Makes PostgreSQL usable with the configured role and creates the service databases.
  * Reuses a server that accepts the credentials; otherwise starts the local Debian cluster on
  * PGPORT and creates (or fixes) the role through the postgres superuser.
@@ -50,6 +58,9 @@ export async function ensurePostgres(cfg: InfraConfig = loadConfig()): Promise<S
       if (final.state !== 'ok') throw new InfraError(`Postgres at ${address} still rejects ${pgc.user} after setting up the role: ${describe(final)}`);
     }
   }
+
+  const capacity = await ensureConnectionCapacity(cfg);
+  if (capacity) notes.push(capacity);
 
   const created = await ensureDatabases(pgc);
   notes.push(created.length ? `created databases ${created.join(', ')}` : `${pgc.databases.length} databases`);
@@ -172,6 +183,41 @@ async function startCluster(cluster: Cluster, cfg: InfraConfig): Promise<void> {
   // Restarting a cluster that a test stopped but that was not ours to begin with: keep it not ours.
   if (existsSync(files.stoppedExternal)) rmSync(files.stoppedExternal);
   else writeFileSync(files.started, `${cluster.version}/${cluster.name}\n`);
+}
+
+/**
+ * Raises `max_connections` to MIN_MAX_CONNECTIONS on the local Debian cluster when it is lower
+ * (ALTER SYSTEM as its superuser, then a restart, since the setting needs one). A server that is
+ * not ours to manage is left as it is, with a warning. Returns a note for the summary, if any.
+ */
+async function ensureConnectionCapacity(cfg: InfraConfig): Promise<string | undefined> {
+  const pgc = cfg.postgres;
+  const current = await maxConnections(pgc);
+  if (current >= MIN_MAX_CONNECTIONS) return undefined;
+  const cluster = isLocalHost(pgc.host) && commandPath('pg_lsclusters') ? (await listClusters()).find((c) => c.port === pgc.port) : undefined;
+  const asOwner = cluster && userInfo().username === cluster.owner;
+  const asRoot = cluster && process.getuid?.() === 0 && commandPath('runuser');
+  if (!cluster || (!asOwner && !asRoot)) {
+    return `max_connections is ${current}, below the ${MIN_MAX_CONNECTIONS} the test suites may need; raise it on that server`;
+  }
+  const psqlArgs = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-p', String(cluster.port), '-d', 'postgres', '-c', `ALTER SYSTEM SET max_connections = ${MIN_MAX_CONNECTIONS}`];
+  if (asOwner) await run('psql', psqlArgs, { cwd: '/' });
+  else await run('runuser', ['-u', cluster.owner, '--', 'psql', ...psqlArgs], { cwd: '/' });
+  await run('pg_ctlcluster', [cluster.version, cluster.name, 'restart', '-m', 'fast'], { timeoutMs: START_TIMEOUT_MS });
+  const after = await waitForServer(pgc);
+  if (after.state !== 'ok') throw new InfraError(`PostgreSQL did not come back after raising max_connections: ${describe(after)}`);
+  return `max_connections ${current} -> ${await maxConnections(pgc)}`;
+}
+
+async function maxConnections(pgc: PgConfig): Promise<number> {
+  const client = new pg.Client({ host: pgc.host, port: pgc.port, user: pgc.user, password: pgc.password, database: 'postgres' });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ max_connections: string }>('SHOW max_connections');
+    return Number(rows[0]?.max_connections);
+  } finally {
+    await client.end();
+  }
 }
 
 /** The files recording whether infra:up started the cluster, so infra:down stops only that. */

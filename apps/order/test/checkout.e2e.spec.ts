@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StackCustomer } from '@bankshop/testing';
-import { CommerceStack, stepNames } from './commerce-stack.ts';
+import { CommerceStack, stepNames, showServiceErrorsOnFailure } from './commerce-stack.ts';
 
 /**
  * Checkout through the gateway, with every service a real process: the saga's happy paths, each
@@ -9,6 +9,7 @@ import { CommerceStack, stepNames } from './commerce-stack.ts';
  */
 describe('checkout: orders, payments and stock through the gateway (the whole shop as real processes)', () => {
   let shop: CommerceStack;
+  showServiceErrorsOnFailure(() => shop);
   let alice: StackCustomer;
   let bob: StackCustomer;
 

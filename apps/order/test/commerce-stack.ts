@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { SystemStack, TEST_INTERNAL_TOKEN, type ApiResponse, type StackCustomer, type SystemStackOptions } from '@bankshop/testing';
 
 /** An order as `GET /api/orders/:id` answers it (the fields these suites look at). */
@@ -138,6 +138,17 @@ export class CommerceStack {
     if (!row) throw new Error(`no saga for order ${orderId}`);
     return row;
   }
+}
+
+/**
+ * After a failed test of the file, prints what the services logged as errors: a 500's cause is in
+ * the service's log, not in the answer the test saw.
+ */
+export function showServiceErrorsOnFailure(shop: () => CommerceStack | undefined): void {
+  afterEach((context) => {
+    const errors = context.task.result?.state === 'fail' ? shop()?.system.errorLog() : undefined;
+    if (errors) console.error(`what the services logged as errors:\n${errors}`);
+  });
 }
 
 /** The names of the steps a saga ran, in order. */

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CommerceStack } from './commerce-stack.ts';
+import { CommerceStack, showServiceErrorsOnFailure } from './commerce-stack.ts';
 
 /** The last units of a product, wanted by many more buyers than there are units, all at once. */
 describe('100 concurrent buyers for the last 10 units (whole shop as real processes, through the gateway)', () => {
   let shop: CommerceStack;
+  showServiceErrorsOnFailure(() => shop);
 
   beforeAll(async () => {
     shop = await CommerceStack.start();

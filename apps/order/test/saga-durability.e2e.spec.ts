@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StackCustomer } from '@bankshop/testing';
-import { CommerceStack, FAST_SAGAS, stepNames, type OrderBody } from './commerce-stack.ts';
+import { CommerceStack, FAST_SAGAS, stepNames, type OrderBody, showServiceErrorsOnFailure } from './commerce-stack.ts';
 
 /**
  * The saga survives the order service dying at its worst moments, and the services it calls
@@ -12,6 +12,7 @@ import { CommerceStack, FAST_SAGAS, stepNames, type OrderBody } from './commerce
  */
 describe('the checkout saga under crashes and duplicate deliveries (whole shop as real processes)', () => {
   let shop: CommerceStack;
+  showServiceErrorsOnFailure(() => shop);
   let buyer: StackCustomer;
 
   beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OtlpReceiver, SPAN_KIND, type ReceivedSpan, type StackCustomer } from '@bankshop/testing';
-import { CommerceStack } from './commerce-stack.ts';
+import { CommerceStack, showServiceErrorsOnFailure } from './commerce-stack.ts';
 
 const STATUS_ERROR = 2;
 
@@ -14,6 +14,7 @@ function traced(): { traceId: string; headers: Record<string, string> } {
 describe('telemetry of a checkout, through the gateway, as the collector receives it', () => {
   const receiver = new OtlpReceiver();
   let shop: CommerceStack;
+  showServiceErrorsOnFailure(() => shop);
   let buyer: StackCustomer;
 
   beforeAll(async () => {

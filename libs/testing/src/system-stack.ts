@@ -73,6 +73,22 @@ export class SystemStack {
     return this.services.get(name)?.url ?? NOT_STARTED;
   }
 
+  /**
+   * The error and fatal lines every service of the stack has logged so far, each prefixed with
+   * its service: when a request failed with a 500, its cause is here, not in the answer.
+   */
+  errorLog(): string {
+    return [...this.services]
+      .flatMap(([name, { service }]) =>
+        service
+          .output()
+          .split('\n')
+          .filter((line) => /"level":"(error|fatal)"/.test(line))
+          .map((line) => `${name}: ${line}`),
+      )
+      .join('\n');
+  }
+
   async stop(): Promise<void> {
     await this.services.get('gateway')?.stop();
     await Promise.all([...this.services].filter(([name]) => name !== 'gateway').map(([, service]) => service.stop()));

@@ -1,5 +1,7 @@
 import { BadRequestException, HttpException } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { QueryFailedError } from 'typeorm';
 import { ForbiddenError } from '@bankshop/contracts';
 import { toProblemDetails } from './problem-details.filter.ts';
 
@@ -32,6 +34,30 @@ describe('toProblemDetails', () => {
       expect(problem).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
       expect(JSON.stringify(problem)).not.toMatch(/hunter2|secret/);
     }
+  });
+
+  describe('a database that cannot serve the request', () => {
+    const tooManyClients = Object.assign(new pg.DatabaseError('sorry, too many clients already', 0, 'error'), { code: '53300' });
+    const shuttingDown = Object.assign(new pg.DatabaseError('terminating connection due to administrator command', 0, 'error'), { code: '57P01' });
+
+    it.each([
+      { what: 'no pooled connection free in time', error: new Error('timeout exceeded when trying to connect') },
+      { what: 'the server refusing another connection (53300)', error: tooManyClients },
+      { what: 'the server shutting down, as TypeORM wraps it', error: new QueryFailedError('SELECT 1', [], shuttingDown) },
+      { what: 'nothing listening', error: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }) },
+      { what: 'the connection dropped mid-query', error: new Error('Connection terminated unexpectedly') },
+    ])('is 503 UPSTREAM_UNAVAILABLE, to retry, when $what', ({ error }) => {
+      const problem = toProblemDetails(error, request);
+
+      expect(problem).toMatchObject({ status: 503, code: 'UPSTREAM_UNAVAILABLE' });
+      expect(JSON.stringify(problem)).not.toMatch(/5432|clients|administrator/);
+    });
+
+    it('is still a 500 for a query the database refused as wrong', () => {
+      const syntax = Object.assign(new pg.DatabaseError('syntax error at or near "SELEC"', 0, 'error'), { code: '42601' });
+
+      expect(toProblemDetails(new QueryFailedError('SELEC 1', [], syntax), request)).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
+    });
   });
 
   it('maps framework HTTP exceptions by status', () => {

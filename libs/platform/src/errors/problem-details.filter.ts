@@ -10,6 +10,7 @@ import {
 import { currentTraceId } from '@bankshop/telemetry';
 import { ERROR_CATALOG, problemType } from './error-catalog.ts';
 import { PreparedResponse } from '../idempotency/prepared-response.ts';
+import { isDatabaseUnavailable } from '../database/postgres-errors.ts';
 
 /** An RFC 9457 problem document, as every error of the API is answered. */
 export interface ProblemDetails {
@@ -22,6 +23,9 @@ export interface ProblemDetails {
   errors?: readonly FieldError[];
   [extension: string]: unknown;
 }
+
+/** How soon to retry after the database could not serve a request. */
+const DATABASE_RETRY_AFTER_SECONDS = 1;
 
 /** Framework errors (routing, body parsing) that reach us as plain HTTP statuses. */
 const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
@@ -39,6 +43,8 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
  * with a stable `code` and the `traceId` to find the request in the tracing backend.
  *
  * - Domain errors keep their message: it was written for the client.
+ * - A database that cannot serve the request (no free connection in time, the server refusing
+ *   more, down) is a 503 `UPSTREAM_UNAVAILABLE` with `Retry-After`: retrying may well succeed.
  * - Anything unexpected is a 500 whose body says nothing about the cause; the cause goes to the
  *   log (with the same trace id), never to the client.
  * - A `PreparedResponse` (an idempotent replay, or a failure exactly as it was stored) is sent
@@ -73,6 +79,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof UpstreamUnavailableError) {
       adapter.setHeader(response, 'Retry-After', String(exception.retryAfterSeconds));
+    } else if (problem.code === 'UPSTREAM_UNAVAILABLE') {
+      adapter.setHeader(response, 'Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
     }
     adapter.setHeader(response, 'Content-Type', 'application/problem+json');
     adapter.reply(response, JSON.stringify(problem), problem.status);
@@ -109,6 +117,9 @@ export function toProblemDetails(exception: unknown, request: RequestSummary): P
   if (isFrameworkClientError(exception)) {
     // Fastify's own refusals (body too large, bad content type, malformed JSON) carry a 4xx status.
     return fromHttpException(new HttpException(exception.message, exception.statusCode, { cause: exception }), request);
+  }
+  if (isDatabaseUnavailable(exception)) {
+    return problem('UPSTREAM_UNAVAILABLE', 'The service cannot reach its database right now. Try again shortly.');
   }
   return problem('INTERNAL_ERROR', 'An unexpected error occurred. Quote the traceId if you report it.');
 }
