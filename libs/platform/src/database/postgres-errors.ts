@@ -11,8 +11,11 @@ export function isUniqueViolation(error: unknown): boolean {
  */
 const UNAVAILABLE_SQLSTATE = /^(53300|57P0[123]|08...)$/;
 
-/** What node-postgres throws when it cannot get or keep a connection at all. */
-const UNAVAILABLE_MESSAGE = /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED|ECONNRESET|ETIMEDOUT/;
+/** What node-postgres throws when it cannot get or keep a connection (its own messages). */
+const UNAVAILABLE_MESSAGE = /^(timeout exceeded when trying to connect|Connection terminated)/;
+
+/** Socket errors of a connection attempt, by their `code` (never guessed from message text). */
+const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH']);
 
 /**
  * Whether an error means the service's database is unreachable or has no connection to spare
@@ -23,7 +26,6 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const { driverError, code } = error as { driverError?: { code?: unknown; message?: unknown }; code?: unknown };
   const sqlState = driverError?.code ?? code;
-  if (typeof sqlState === 'string' && UNAVAILABLE_SQLSTATE.test(sqlState)) return true;
-  const message = `${error.message} ${typeof driverError?.message === 'string' ? driverError.message : ''}`;
-  return UNAVAILABLE_MESSAGE.test(message);
+  if (typeof sqlState === 'string' && (UNAVAILABLE_SQLSTATE.test(sqlState) || UNAVAILABLE_SOCKET_CODES.has(sqlState))) return true;
+  return [error.message, driverError?.message].some((message) => typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message));
 }

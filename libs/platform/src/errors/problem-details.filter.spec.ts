@@ -53,6 +53,10 @@ describe('toProblemDetails', () => {
       expect(JSON.stringify(problem)).not.toMatch(/5432|clients|administrator/);
     });
 
+    it('is still a 500 for an error that only mentions a connection problem in its text', () => {
+      expect(toProblemDetails(new Error('upstream said: connect ECONNREFUSED 10.0.0.5'), request)).toMatchObject({ status: 500 });
+    });
+
     it('is still a 500 for a query the database refused as wrong', () => {
       const syntax = Object.assign(new pg.DatabaseError('syntax error at or near "SELEC"', 0, 'error'), { code: '42601' });
 
