@@ -36,6 +36,9 @@ const NOT_PASSED_BACK = new Set([...HOP_BY_HOP, 'traceparent', 'x-request-id', '
  * service is down, and the fastest useful answer is 503 (the breaker will open shortly).
  */
 const RETRIED = new Set(['GET', 'HEAD']);
+
+/** Answers up to this size are read whole before they are passed on (one write instead of a stream). */
+const BUFFERED_ANSWER_BYTES = 64 * 1024;
 const ATTEMPTS = 3;
 
 /**
@@ -70,7 +73,10 @@ export function proxyPlugin(upstreams: Upstreams, breakerResetMs: number) {
       for (const [name, value] of Object.entries(response.headers)) {
         if (value !== undefined && !NOT_PASSED_BACK.has(name) && !connectionScoped.has(name)) reply.header(name, value);
       }
-      return reply.send(response.body);
+      // A small answer (nearly all of them) is read whole and sent in one write with its headers;
+      // a large one, or one of unknown size, is streamed through as it arrives.
+      const length = Number(response.headers['content-length']);
+      return reply.send(length <= BUFFERED_ANSWER_BYTES ? Buffer.from(await response.body.arrayBuffer()) : response.body);
     });
   };
 }
@@ -104,8 +110,12 @@ function forwardedHeaders(request: FastifyRequest): IncomingHttpHeaders {
   return headers;
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
 /** The headers a `Connection` header names: scoped to that one connection, in either direction. */
-function namedInConnection(connection: string | string[] | undefined): Set<string> {
+function namedInConnection(connection: string | string[] | undefined): ReadonlySet<string> {
+  // The usual values name no other header ("keep-alive" is hop-by-hop in any case).
+  if (connection === undefined || connection === 'keep-alive' || connection === 'close') return NONE;
   return new Set(
     [connection ?? '']
       .flat()
