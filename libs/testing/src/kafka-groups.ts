@@ -1,5 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { localInfra } from './local-infra.ts';
+// kafkajs without its idle 1 ms timer loop, as in the services.
+import '@bankshop/messaging';
 
 /**
  * Commits, for a consumer group nobody uses yet, the current end of every topic. Services consume

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { localInfra } from './local-infra.ts';
+// kafkajs without its idle 1 ms timer loop, as in the services.
+import '@bankshop/messaging';
 
 export interface ProbedMessage {
   topic: string;

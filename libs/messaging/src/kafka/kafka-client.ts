@@ -1,5 +1,7 @@
 import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
 import { createLogger } from '@bankshop/telemetry';
+// Before any client exists: kafkajs must not spin on a 1 ms timer per idle connection.
+import './request-queue-fix.ts';
 
 /**
  * kafkajs logs through our JSON logger; its INFO chatter (every join and rebalance) is dropped.
