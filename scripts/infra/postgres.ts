@@ -195,14 +195,10 @@ async function ensureConnectionCapacity(cfg: InfraConfig): Promise<string | unde
   const current = await maxConnections(pgc);
   if (current >= MIN_MAX_CONNECTIONS) return undefined;
   const cluster = isLocalHost(pgc.host) && commandPath('pg_lsclusters') ? (await listClusters()).find((c) => c.port === pgc.port) : undefined;
-  const asOwner = cluster && userInfo().username === cluster.owner;
-  const asRoot = cluster && process.getuid?.() === 0 && commandPath('runuser');
-  if (!cluster || (!asOwner && !asRoot)) {
+  if (!cluster || !canActAsOwner(cluster)) {
     return `max_connections is ${current}, below the ${MIN_MAX_CONNECTIONS} the test suites may need; raise it on that server`;
   }
-  const psqlArgs = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-p', String(cluster.port), '-d', 'postgres', '-c', `ALTER SYSTEM SET max_connections = ${MIN_MAX_CONNECTIONS}`];
-  if (asOwner) await run('psql', psqlArgs, { cwd: '/' });
-  else await run('runuser', ['-u', cluster.owner, '--', 'psql', ...psqlArgs], { cwd: '/' });
+  await psqlAsOwner(cluster, [], `ALTER SYSTEM SET max_connections = ${MIN_MAX_CONNECTIONS};`);
   await run('pg_ctlcluster', [cluster.version, cluster.name, 'restart', '-m', 'fast'], { timeoutMs: START_TIMEOUT_MS });
   const after = await waitForServer(pgc);
   if (after.state !== 'ok') throw new InfraError(`PostgreSQL did not come back after raising max_connections: ${describe(after)}`);
@@ -244,19 +240,26 @@ async function ensureRole(cluster: Cluster, pgc: PgConfig, attributes = 'LOGIN C
     `SELECT format('CREATE ROLE %I', :'role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \\gexec`,
     `ALTER ROLE :"role" ${attributes} PASSWORD :'password';`,
   ].join('\n');
-  const psqlArgs = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-p', String(cluster.port), '-d', 'postgres',
-    '-v', `role=${pgc.user}`, '-v', `password=${pgc.password}`];
-  // cwd '/': psql started as another user cannot necessarily read the current directory.
-  if (userInfo().username === cluster.owner) {
-    await run('psql', psqlArgs, { input: sql, cwd: '/' });
-  } else if (process.getuid?.() === 0 && commandPath('runuser')) {
-    await run('runuser', ['-u', cluster.owner, '--', 'psql', ...psqlArgs], { input: sql, cwd: '/' });
-  } else {
+  if (!canActAsOwner(cluster)) {
     throw new InfraError(
       `Postgres rejects ${pgc.user} and only root or ${cluster.owner} can create the role. ` +
         `Run as ${cluster.owner}: CREATE ROLE ${pgc.user} LOGIN CREATEDB PASSWORD '...';`,
     );
   }
+  await psqlAsOwner(cluster, ['-v', `role=${pgc.user}`, '-v', `password=${pgc.password}`], sql);
+}
+
+/** Whether we may run psql as the cluster's superuser: we are its owner, or root with runuser. */
+function canActAsOwner(cluster: Cluster): boolean {
+  return userInfo().username === cluster.owner || (process.getuid?.() === 0 && Boolean(commandPath('runuser')));
+}
+
+/** Runs `sql` through psql as the cluster's superuser, over the local socket (peer authentication). */
+async function psqlAsOwner(cluster: Cluster, extraArgs: string[], sql: string): Promise<void> {
+  const psqlArgs = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-p', String(cluster.port), '-d', 'postgres', ...extraArgs];
+  // cwd '/': psql started as another user cannot necessarily read the current directory.
+  if (userInfo().username === cluster.owner) await run('psql', psqlArgs, { input: sql, cwd: '/' });
+  else await run('runuser', ['-u', cluster.owner, '--', 'psql', ...psqlArgs], { input: sql, cwd: '/' });
 }
 
 /**
