@@ -37,7 +37,7 @@ export class InventoryClient {
 
   /** RESERVE_STOCK: all lines or none. Reserving again with the same key answers the same reservation. */
   async reserve(request: ReserveStockRequest): Promise<ReservationView> {
-    return bodyOrRefusal('inventory', 
+    return bodyOrRefusal('inventory',
       await this.upstream.request<ReservationView>({
         method: 'POST',
         path: '/internal/reservations',

@@ -23,7 +23,7 @@ export class AccountClient {
 
   /** Every balance against its ledger, checked by the account service in one snapshot. */
   async balanceCheck(): Promise<BalanceCheck> {
-    return bodyOrRefusal('account', 
+    return bodyOrRefusal('account',
       await this.bulk.request<BalanceCheck>({ method: 'GET', path: '/internal/reconciliation/balances', headers: this.headers }),
     );
   }
@@ -31,7 +31,7 @@ export class AccountClient {
   /** One page of transfer legs written before `before`, after transfer id `after`. */
   async transferLegs(after: string | null, before: Date, limit: number): Promise<TransferLegPage> {
     const query = new URLSearchParams({ before: before.toISOString(), limit: String(limit), ...(after ? { after } : {}) });
-    return bodyOrRefusal('account', 
+    return bodyOrRefusal('account',
       await this.bulk.request<TransferLegPage>({
         method: 'GET',
         path: `/internal/reconciliation/transfer-legs?${query}`,
@@ -53,7 +53,7 @@ export class AccountClient {
 
   /** Prepare: reserve the amount on the source account. */
   async placeHold(request: PlaceHoldRequest): Promise<HoldView> {
-    return bodyOrRefusal('account', 
+    return bodyOrRefusal('account',
       await this.upstream.request<HoldView>({
         method: 'POST',
         path: '/internal/holds',
@@ -66,7 +66,7 @@ export class AccountClient {
 
   /** Commit: debit, credit and close the hold in one transaction of the account service. */
   async capture(holdId: string, lockMode: LockMode): Promise<HoldView> {
-    return bodyOrRefusal('account', 
+    return bodyOrRefusal('account',
       await this.upstream.request<HoldView>({
         method: 'POST',
         path: `/internal/holds/${holdId}/capture`,
@@ -79,7 +79,7 @@ export class AccountClient {
 
   /** Abort: release the hold. */
   async void(holdId: string): Promise<HoldView> {
-    return bodyOrRefusal('account', 
+    return bodyOrRefusal('account',
       await this.upstream.request<HoldView>({
         method: 'POST',
         path: `/internal/holds/${holdId}/void`,
