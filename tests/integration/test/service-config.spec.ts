@@ -15,11 +15,13 @@ const VALID_ENV = {
 async function startWith(app: (typeof SERVICES)[number]['name'], env: Record<string, string>) {
   const service = new ServiceProcess({ app, port: await freePort(), env, waitFor: 'nothing' });
   await service.start();
-  const status = await service.waitForExit(15_000);
+  // Loading the telemetry hook and the app on a loaded 2-core host can alone take over 15 s.
+  const status = await service.waitForExit(45_000);
   return { status, output: service.output() };
 }
 
-describe('a service with bad configuration refuses to start and names the variable', () => {
+// The seven services start at once (`it.concurrent`): on two cores each takes several seconds to load.
+describe('a service with bad configuration refuses to start and names the variable', { timeout: 60_000 }, () => {
   it.concurrent.each(SERVICES.map((service) => service.name))('%s exits non-zero without DATABASE_URL', async (app) => {
     const { DATABASE_URL: _omitted, ...env } = VALID_ENV;
     const { status, output } = await startWith(app, env);
