@@ -85,4 +85,4 @@ COPY --from=app-files --chown=node:node /out ./
 USER node
 WORKDIR /app/apps/${APP}
 # The same command as the service's `npm start`: telemetry is loaded before anything else.
-CMD ["node", "--enable-source-maps", "--disable-warning=TimeoutNegativeWarning", "--import", "@bankshop/telemetry/register", "dist/main.js"]
+CMD ["node", "--enable-source-maps", "--import", "@bankshop/telemetry/register", "dist/main.js"]

@@ -14,9 +14,6 @@ export function projectConfig(overrides: UserWorkspaceConfig['test'] = {}) {
     ssr: { resolve: { conditions: ['source'] } },
     test: {
       include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
-      // kafkajs' Node 24 negative-timer warning (its idle loop is fixed in @bankshop/messaging, which
-      // kafkajs clients created before it loads would still print).
-      execArgv: ['--disable-warning=TimeoutNegativeWarning'],
       testTimeout: 30_000,
       // Hooks boot whole systems of real processes; on two shared cores that can take minutes.
       hookTimeout: 300_000,

@@ -4,13 +4,10 @@ import type { ServiceName } from '@bankshop/contracts';
 
 /**
  * How every service runs (see each app's `start` script): telemetry loaded first through its
- * `--import` hook, source maps for readable stacks, and kafkajs' Node 24 negative-timer warning
- * silenced (its cause, an idle 1 ms loop, is fixed in `@bankshop/messaging`; the flag stays for
- * any kafkajs client created before that fix loads).
+ * `--import` hook, and source maps for readable stacks.
  */
 export const SERVICE_NODE_FLAGS = [
   '--enable-source-maps',
-  '--disable-warning=TimeoutNegativeWarning',
   '--import',
   '@bankshop/telemetry/register',
 ];

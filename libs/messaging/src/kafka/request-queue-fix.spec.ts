@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { afterEach, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createKafkaClient } from './kafka-client.ts';
 import { KAFKAJS_IDLE_LOOP_FIXED } from './request-queue-fix.ts';
 
 interface Queue {
@@ -54,5 +57,24 @@ describe('kafkajs request queue with the idle-loop fix', () => {
     throttled.scheduleCheckPendingRequests();
 
     expect(throttled.throttleCheckTimeoutId).not.toBeNull();
+  });
+
+  // The services run without --disable-warning=TimeoutNegativeWarning: this is why they may.
+  it('lets connected clients idle on a real broker without negative timers (kafkajs would arm ~1 000 a second each)', async () => {
+    const kafka = createKafkaClient((process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), `spec-idle-${randomUUID()}`);
+    const producer = kafka.producer();
+    const admin = kafka.admin();
+    await Promise.all([producer.connect(), admin.connect()]);
+    await admin.listTopics();
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      await sleep(2_000);
+      const delays = timers.mock.calls.map(([, delay]) => Number(delay ?? 0));
+      expect(delays.filter((delay) => delay < 0)).toEqual([]);
+      expect(delays.length).toBeLessThan(100);
+    } finally {
+      timers.mockRestore();
+      await Promise.all([producer.disconnect(), admin.disconnect()]);
+    }
   });
 });
