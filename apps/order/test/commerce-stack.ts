@@ -140,15 +140,9 @@ export class CommerceStack {
   }
 }
 
-/**
- * After a failed test of the file, prints what the services logged as errors: a 500's cause is in
- * the service's log, not in the answer the test saw.
- */
+/** After a failed test of the file, prints what the services logged as errors (`SystemStack.errorLog`). */
 export function showServiceErrorsOnFailure(shop: () => CommerceStack | undefined): void {
-  afterEach((context) => {
-    const errors = context.task.result?.state === 'fail' ? shop()?.system.errorLog() : undefined;
-    if (errors) console.error(`what the services logged as errors:\n${errors}`);
-  });
+  SystemStack.showServiceErrorsOnFailure(afterEach, () => shop()?.system);
 }
 
 /** The names of the steps a saga ran, in order. */

@@ -11,6 +11,7 @@ function traceOf(response: ApiResponse): string {
 
 describe('compliance: the audit trail and reconciliation, after a real mixed workload through the gateway', () => {
   let stack: BankingStack;
+  BankingStack.showServiceErrorsOnFailure(() => stack);
   let alice: Customer;
   let bob: Customer;
   let aliceAccount: string;

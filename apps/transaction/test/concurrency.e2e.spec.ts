@@ -15,6 +15,7 @@ const ACCOUNTS = 8;
  */
 describe.each(['pessimistic', 'optimistic'] as const)('%s locking under heavy concurrency', (lockMode) => {
   let stack: BankingStack;
+  BankingStack.showServiceErrorsOnFailure(() => stack);
   const owners: Customer[] = [];
   const accounts: { owner: Customer; id: string }[] = [];
 

@@ -10,6 +10,7 @@ import { expectMoneyInvariants, waitUntilNoTransferPending } from './invariants.
  */
 describe('a crash between prepare and commit', () => {
   let stack: BankingStack;
+  BankingStack.showServiceErrorsOnFailure(() => stack);
   let alice: Customer;
   let bob: Customer;
 

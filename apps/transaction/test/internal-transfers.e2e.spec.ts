@@ -6,6 +6,7 @@ import { BankingStack, type Customer } from './banking-stack.ts';
 /** `POST /internal/transfers`: how the payment service pays by bank and refunds. */
 describe('POST /internal/transfers: a transfer a service makes on behalf of a user', () => {
   let stack: BankingStack;
+  BankingStack.showServiceErrorsOnFailure(() => stack);
   let alice: Customer;
   let shop: Customer;
   let aliceUsd: string;

@@ -8,6 +8,7 @@ const isPg = (span: ReceivedSpan) => span.attributes['db.system'] === 'postgresq
 describe('telemetry of a transfer, through the gateway, as the collector receives it', () => {
   const receiver = new OtlpReceiver();
   let stack: BankingStack;
+  BankingStack.showServiceErrorsOnFailure(() => stack);
   let alice: Customer;
   let bob: Customer;
 

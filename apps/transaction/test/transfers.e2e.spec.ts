@@ -9,6 +9,7 @@ describe.each([
   { via: 'the gateway', viaGateway: true },
 ])('POST /api/transfers through $via: risk, prepare and commit', ({ viaGateway }) => {
   let stack: BankingStack;
+  BankingStack.showServiceErrorsOnFailure(() => stack);
   let alice: Customer;
   let bob: Customer;
   let mallory: Customer;

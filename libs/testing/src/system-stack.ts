@@ -89,6 +89,20 @@ export class SystemStack {
       .join('\n');
   }
 
+  /**
+   * Registers a hook (pass Vitest's `afterEach`) that prints `errorLog()` after every failed test of
+   * the file: a 500's cause is in the service's log, not in the answer the test saw.
+   */
+  static showServiceErrorsOnFailure(
+    afterEach: (hook: (context: { task: { result?: { state?: string } } }) => void) => void,
+    stack: () => SystemStack | undefined,
+  ): void {
+    afterEach((context) => {
+      const errors = context.task.result?.state === 'fail' ? stack()?.errorLog() : undefined;
+      if (errors) console.error(`what the services logged as errors:\n${errors}`);
+    });
+  }
+
   async stop(): Promise<void> {
     await this.services.get('gateway')?.stop();
     await Promise.all([...this.services].filter(([name]) => name !== 'gateway').map(([, service]) => service.stop()));
@@ -105,15 +119,17 @@ export class SystemStack {
     const opened = await this.api.post('/api/accounts', { token: owner.token, body: { currency } });
     if (opened.status !== 201) throw new Error(`could not open an account: ${opened.text}`);
     const id = opened.body.id as string;
-    if (deposit) {
-      const deposited = await this.api.post(`/api/accounts/${id}/deposits`, {
-        token: owner.token,
-        idempotencyKey: randomUUID(),
-        body: { amount: deposit },
-      });
-      if (deposited.status !== 201) throw new Error(`could not deposit: ${deposited.text}`);
-    }
+    if (deposit) await this.deposit(owner, id, deposit);
     return id;
+  }
+
+  async deposit(owner: StackCustomer, accountId: string, amount: string): Promise<void> {
+    const deposited = await this.api.post(`/api/accounts/${accountId}/deposits`, {
+      token: owner.token,
+      idempotencyKey: randomUUID(),
+      body: { amount },
+    });
+    if (deposited.status !== 201) throw new Error(`could not deposit: ${deposited.text}`);
   }
 
   async balance(owner: StackCustomer, accountId: string): Promise<string> {
