@@ -1,8 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
+import { pinoHttp } from 'pino-http';
+import { ServiceConfig } from '../config/service-config.ts';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter.ts';
+import { requestLogOptions } from '../logging/logging.module.ts';
 import { StrictValidationPipe } from '../validation/validation.pipe.ts';
 import { requestContextMiddleware } from './request-id.middleware.ts';
 
@@ -16,7 +20,9 @@ export const BODY_LIMIT_BYTES = 100 * 1024;
  * `bootstrap` and by the test app factory, so tests run exactly what production runs.
  *
  * On Fastify (the gateway) the body limit and JSON parsing are set when the adapter is created
- * (`createFastifyAdapter`); everything else is the same.
+ * (`createFastifyAdapter`), and the request context and request log are Fastify `onRequest` hooks
+ * (the same functions as the Express middleware, without Nest's middleware layer); everything else
+ * is the same.
  */
 export function configureApp(app: INestApplication): void {
   app.useLogger(app.get(Logger));
@@ -26,8 +32,13 @@ export function configureApp(app: INestApplication): void {
     // ETags would hash every JSON answer for clients that never send If-None-Match.
     express.set('etag', false);
     express.useBodyParser('json', { limit: BODY_LIMIT, strict: true });
+    app.use(requestContextMiddleware);
+  } else {
+    const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+    const logRequest = pinoHttp(requestLogOptions(app.get(ServiceConfig).LOG_LEVEL));
+    fastify.addHook('onRequest', (request, reply, done) => requestContextMiddleware(request.raw, reply.raw, done));
+    fastify.addHook('onRequest', (request, reply, done) => logRequest(request.raw, reply.raw, done));
   }
-  app.use(requestContextMiddleware);
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(app.get(HttpAdapterHost)));
 }
