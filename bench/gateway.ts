@@ -5,8 +5,9 @@
  * two so that drift in the machine's load falls on both alike. Prints the results and rewrites
  * the "Gateway" section of docs/benchmarks.md.
  *
- * Settings (environment): BENCH_CONNECTIONS (64), BENCH_SECONDS (15 per round), BENCH_ROUNDS (2:
- * direct, gateway, direct, gateway), BENCH_WARMUP_SECONDS (3, each path once, not counted),
+ * Settings (environment): BENCH_CONNECTIONS (64), BENCH_SECONDS (15 per round), BENCH_ROUNDS (4:
+ * direct, gateway, direct, gateway, ...; the machine's speed drifts by 10-20 % between rounds, so
+ * the mean of several is what is compared), BENCH_WARMUP_SECONDS (10, each path once, not counted),
  * BENCH_TRACES_SAMPLER (always_off).
  */
 import { randomUUID } from 'node:crypto';
@@ -22,8 +23,8 @@ import { envInt, fixed, mean } from './support/stats.ts';
 
 const CONNECTIONS = envInt('BENCH_CONNECTIONS', 64);
 const SECONDS = envInt('BENCH_SECONDS', 15);
-const ROUNDS = envInt('BENCH_ROUNDS', 2);
-const WARMUP_SECONDS = envInt('BENCH_WARMUP_SECONDS', 3, 0);
+const ROUNDS = envInt('BENCH_ROUNDS', 4);
+const WARMUP_SECONDS = envInt('BENCH_WARMUP_SECONDS', 10, 0);
 // Tracing costs the same on both paths per service crossed; it is not what this measures. The
 // SDK reads this variable (NodeSDK falls back to OTEL_TRACES_SAMPLER when given no sampler).
 const TRACES_SAMPLER = process.env.BENCH_TRACES_SAMPLER || 'always_off';
@@ -269,9 +270,11 @@ function analysis(rounds: Round[]): string[] {
       'request at a time; this benchmark\'s one busy caller gets tokens leased in batches (as many as it used in the ' +
       'previous 100 ms, at most 5 % of its bucket), so it costs about one script per hundred requests here. Measured ' +
       'on 2026-11-24: with a script per request the ratio was 0.45-0.51, and switching the limiter off raised it by ' +
-      '0.06 to 0.17; leasing brought it to 0.61-0.67. What is left, from CPU profiles of the gateway ' +
-      '(`BENCH_CPU_PROFILE_DIR`): the second hop\'s socket writes (about 15 % of its CPU), OpenTelemetry with sampling ' +
-      'off (about 13 %), the HTTP client (undici, about 10 %), request logging and Nest\'s middleware layer (about 8 %).',
+      '0.06 to 0.17; leasing brought it to 0.54-0.67 (the machine drifts between runs). Nest\'s middleware layer on ' +
+      'Fastify (middie, about a tenth of the gateway\'s CPU for request id and request log) was then replaced by ' +
+      'Fastify hooks running the same functions: 0.70, the gateway at about 410 µs per request instead of 500-650. What ' +
+      'is left, from CPU profiles of the gateway (`BENCH_CPU_PROFILE_DIR`): the second hop\'s socket writes (about 15 % ' +
+      'of its CPU), OpenTelemetry with sampling off (about 13 %), the HTTP client (undici, about 10 %).',
   ];
 }
 
