@@ -53,7 +53,7 @@ interface Lease {
  * hold back up to 5 % of it for at most 100 ms. Likewise, once Redis has said the bucket is empty,
  * the replica refuses that caller by itself until a token can have been refilled (at most 100 ms).
  * A caller who sends one request at a time (the usual case) still costs one script per request, and
- * buckets smaller than 20 tokens (such as the login bucket) always do.
+ * buckets smaller than 20 tokens always do.
  */
 @Injectable()
 export class RateLimiter {
