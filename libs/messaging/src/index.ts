@@ -1,5 +1,3 @@
-// First, before anything can create a kafkajs client (ours or Nest's Kafka transport).
-export { KAFKAJS_IDLE_LOOP_FIXED } from './kafka/request-queue-fix.ts';
 export { MessagingModule, type MessagingModuleAsyncOptions } from './messaging.module.ts';
 export type { MessagingOptions, OutboxRelayOptions } from './messaging.options.ts';
 export { Outbox, OUTBOX_CHANNEL, type NewEvent } from './outbox/outbox.ts';

@@ -1,7 +1,5 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from '@bankshop/messaging';
 import { localInfra } from './local-infra.ts';
-// kafkajs without its idle 1 ms timer loop, as in the services.
-import '@bankshop/messaging';
 
 /**
  * Commits, for a consumer group nobody uses yet, the current end of every topic. Services consume
@@ -15,7 +13,7 @@ import '@bankshop/messaging';
  * each: 5 s per topic, which was most of the time every test service took to boot.)
  */
 export async function startGroupAtEnd(groupId: string): Promise<void> {
-  const kafka = new Kafka({ clientId: 'test-groups', brokers: localInfra.kafkaBrokers, logLevel: logLevel.NOTHING });
+  const kafka = createKafkaClient(localInfra.kafkaBrokers, 'test-groups');
   const admin = kafka.admin();
   await admin.connect();
   let ends: { topic: string; partition: number; offset: string }[];

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
+import { createKafkaClient } from '@bankshop/messaging';
 import { localInfra } from './local-infra.ts';
-// kafkajs without its idle 1 ms timer loop, as in the services.
-import '@bankshop/messaging';
 
 export interface ProbedMessage {
   topic: string;
@@ -22,7 +21,7 @@ export class KafkaProbe {
   private consumer: Consumer | undefined;
 
   async start(topics: string[]): Promise<this> {
-    const kafka = new Kafka({ clientId: 'kafka-probe', brokers: localInfra.kafkaBrokers, logLevel: logLevel.NOTHING });
+    const kafka = createKafkaClient(localInfra.kafkaBrokers, 'kafka-probe');
     const consumer = kafka.consumer({ groupId: `probe-${randomUUID()}` });
     this.consumer = consumer;
     await consumer.connect();
