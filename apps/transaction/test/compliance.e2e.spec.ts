@@ -4,6 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseUrl, TRANSACTION_DB_LOGIN, type ApiResponse } from '@bankshop/testing';
 import { BankingStack, type Customer } from './banking-stack.ts';
 
+/**
+ * RECONCILIATION_MAX_LISTED_DISCREPANCIES of the transaction service here: above the one finding
+ * each corruption case expects, below the findings of the case that checks the limit.
+ */
+const MAX_LISTED = 2;
+
 /** The trace id of the server span that answered (`traceparent: 00-<trace>-<span>-<flags>`). */
 function traceOf(response: ApiResponse): string {
   return String(response.headers.traceparent).split('-')[1]!;
@@ -51,7 +57,28 @@ describe('compliance: the audit trail and reconciliation, after a real mixed wor
   async function reconcile() {
     const response = await stack.api.post('/api/admin/reconciliations', { token: stack.adminToken });
     expect(response.status).toBe(201);
-    return response.body as { status: string; discrepancies: Record<string, string>[]; checked: Record<string, number> };
+    return response.body as {
+      id: string;
+      status: string;
+      discrepancyCount: number;
+      discrepancies: Record<string, string>[];
+      checked: Record<string, number>;
+    };
+  }
+
+  /** Money credited to `accountId` by a transfer that does not exist, its balance kept in step. */
+  async function orphanCredit(accountId: string, ghost: string): Promise<void> {
+    await stack.account.query(
+      `WITH credited AS (UPDATE accounts SET balance = balance + 5 WHERE id = $1 RETURNING balance)
+       INSERT INTO ledger_entries (id, account_id, type, amount, balance_after, transfer_id, created_at)
+       SELECT $2, $1, 'TRANSFER_CREDIT', 5, balance, $3, now() - interval '1 minute' FROM credited`,
+      [accountId, randomUUID(), ghost],
+    );
+  }
+
+  async function removeOrphanCredits(accountId: string, ghosts: string[]): Promise<void> {
+    await stack.account.query(`DELETE FROM ledger_entries WHERE transfer_id = ANY($1)`, [ghosts]);
+    await stack.account.query(`UPDATE accounts SET balance = balance - $2 WHERE id = $1`, [accountId, 5 * ghosts.length]);
   }
 
   async function verify() {
@@ -63,7 +90,10 @@ describe('compliance: the audit trail and reconciliation, after a real mixed wor
   }
 
   beforeAll(async () => {
-    stack = await BankingStack.start({ viaGateway: true });
+    stack = await BankingStack.start({
+      viaGateway: true,
+      env: { transaction: { RECONCILIATION_MAX_LISTED_DISCREPANCIES: String(MAX_LISTED) } },
+    });
     [alice, bob] = [await registered('alice'), await registered('bob')];
     aliceAccount = await open(alice);
     bobAccount = await open(bob);
@@ -118,6 +148,7 @@ describe('compliance: the audit trail and reconciliation, after a real mixed wor
     const run = await reconcile();
     expect(run.status).toBe('CLEAN');
     expect(run.discrepancies).toEqual([]);
+    expect(run.discrepancyCount).toBe(0);
     expect(run.checked.accounts).toBe(2);
     expect(run.checked.transfers).toBe(3);
   });
@@ -153,19 +184,13 @@ describe('compliance: the audit trail and reconciliation, after a real mixed wor
 
     it('an orphan entry (money credited with no transfer behind it): ORPHAN_LEDGER_ENTRY', async () => {
       const ghost = randomUUID();
-      await stack.account.query(
-        `WITH credited AS (UPDATE accounts SET balance = balance + 5 WHERE id = $1 RETURNING balance)
-         INSERT INTO ledger_entries (id, account_id, type, amount, balance_after, transfer_id, created_at)
-         SELECT $2, $1, 'TRANSFER_CREDIT', 5, balance, $3, now() - interval '1 minute' FROM credited`,
-        [bobAccount, randomUUID(), ghost],
-      );
+      await orphanCredit(bobAccount, ghost);
       try {
         expect((await reconcile()).discrepancies).toEqual([
           { kind: 'ORPHAN_LEDGER_ENTRY', accountId: bobAccount, transferId: ghost, actual: '5.00' },
         ]);
       } finally {
-        await stack.account.query(`DELETE FROM ledger_entries WHERE transfer_id = $1`, [ghost]);
-        await stack.account.query(`UPDATE accounts SET balance = balance - 5 WHERE id = $1`, [bobAccount]);
+        await removeOrphanCredits(bobAccount, [ghost]);
       }
     });
 
@@ -179,6 +204,33 @@ describe('compliance: the audit trail and reconciliation, after a real mixed wor
         ]);
       } finally {
         await stack.transaction.query(`UPDATE transfers SET status = 'REJECTED', completed_at = NULL WHERE id = $1`, [rejectedTransfer]);
+      }
+    });
+
+    it(`more findings than RECONCILIATION_MAX_LISTED_DISCREPANCIES (${MAX_LISTED}): the first listed, balances first, and all counted`, async () => {
+      // Transfer ids are compared as Postgres compares uuids: the order of their lowercase text.
+      const ghosts = [randomUUID(), randomUUID(), randomUUID()].sort();
+      await stack.account.query(`UPDATE accounts SET balance = balance + 1 WHERE id = $1`, [aliceAccount]);
+      for (const ghost of ghosts) await orphanCredit(bobAccount, ghost);
+      try {
+        const run = await reconcile();
+        expect(run.status).toBe('DISCREPANCIES');
+        expect(run.discrepancyCount).toBe(1 + ghosts.length);
+        expect(run.discrepancies).toEqual([
+          { kind: 'BALANCE_MISMATCH', accountId: aliceAccount, expected: '455.00', actual: '456.00' },
+          { kind: 'ORPHAN_LEDGER_ENTRY', accountId: bobAccount, transferId: ghosts[0], actual: '5.00' },
+        ]);
+
+        const stored = await stack.api.get(`/api/admin/reconciliations/${run.id}`, { token: stack.adminToken });
+        expect(stored.body).toEqual(run);
+        const [event] = await stack.transaction.query<{ payload: unknown }>(
+          `SELECT payload FROM outbox WHERE type = 'reconciliation.completed.v1' AND message_key = $1`,
+          [run.id],
+        );
+        expect(event?.payload).toEqual({ reconciliationId: run.id, status: 'DISCREPANCIES', discrepancies: 1 + ghosts.length });
+      } finally {
+        await stack.account.query(`UPDATE accounts SET balance = balance - 1 WHERE id = $1`, [aliceAccount]);
+        await removeOrphanCredits(bobAccount, ghosts);
       }
     });
 

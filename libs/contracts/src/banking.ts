@@ -129,6 +129,12 @@ export interface BalanceCheck {
   ledgerEntries: number;
   /** Accounts whose balance is not the sum of their ledger (at most a few hundred are listed). */
   mismatches: { accountId: string; ledgerSum: string; balance: string }[];
+  /**
+   * How many accounts mismatch in all, listed or not, counted in the same snapshot. Optional
+   * because services deploy independently: an account service older than this field omits it,
+   * and its list is then all there is.
+   */
+  mismatchCount?: number;
 }
 
 /** One ledger entry of a transfer, as `GET /internal/reconciliation/transfer-legs` lists them. */
@@ -150,6 +156,7 @@ export interface TransferLegPage {
 export interface ReconciliationCompletedV1 {
   reconciliationId: string;
   status: 'CLEAN' | 'DISCREPANCIES';
+  /** Every discrepancy found, including those the run's report does not list. */
   discrepancies: number;
 }
 

@@ -14,7 +14,10 @@ const MAX_LISTED_MISMATCHES = 500;
 export class ReconciliationDataService {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Every account's balance against the sum of its ledger, all in one snapshot. */
+  /**
+   * Every account's balance against the sum of its ledger, all in one snapshot: the first
+   * MAX_LISTED_MISMATCHES mismatching accounts by id, and how many mismatch in all.
+   */
   async balances(): Promise<BalanceCheck> {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       await manager.query('SET TRANSACTION READ ONLY');
@@ -24,21 +27,23 @@ export class ReconciliationDataService {
       // MATERIALIZED: every account is summed whatever the LIMIT. Without it the planner, expecting
       // the LIMIT to stop it early, walks the whole ledger in account order through
       // ledger_entries_account (a heap page visited per entry: 10 s for 1 000 000 entries) instead
-      // of aggregating one sequential scan (under a second).
+      // of aggregating one sequential scan (under a second). The window counts every mismatch
+      // before the LIMIT cuts the list, in the same pass (a second query would sum the ledger twice).
       const mismatches = (await manager.query(
         `WITH ledger AS MATERIALIZED (SELECT account_id, sum(amount) AS total FROM ledger_entries GROUP BY account_id)
-         SELECT a.id, a.balance::text AS balance, COALESCE(l.total, 0)::text AS ledger_sum
+         SELECT a.id, a.balance::text AS balance, COALESCE(l.total, 0.00)::text AS ledger_sum, count(*) OVER ()::int AS mismatch_count
            FROM accounts a
            LEFT JOIN ledger l ON l.account_id = a.id
           WHERE a.balance <> COALESCE(l.total, 0)
           ORDER BY a.id
           LIMIT $1`,
         [MAX_LISTED_MISMATCHES],
-      )) as { id: string; balance: string; ledger_sum: string }[];
+      )) as { id: string; balance: string; ledger_sum: string; mismatch_count: number }[];
       return {
         accounts: counts!.accounts,
         ledgerEntries: counts!.entries,
         mismatches: mismatches.map((row) => ({ accountId: row.id, ledgerSum: row.ledger_sum, balance: row.balance })),
+        mismatchCount: mismatches[0]?.mismatch_count ?? 0,
       };
     });
   }

@@ -30,6 +30,14 @@ export class TransactionConfig extends ServiceConfig {
   RECONCILIATION_CRON = '0 3 * * *';
 
   /**
+   * A reconciliation report lists at most this many discrepancies and counts all of them
+   * (`discrepancyCount`): a badly broken book must not make the report, its row and the service's
+   * memory as big as the book.
+   */
+  @EnvInt(1, 10_000)
+  RECONCILIATION_MAX_LISTED_DISCREPANCIES = 500;
+
+  /**
    * Fault injection for demos and crash tests: pause this long between prepare and commit, so a
    * service can be killed exactly there. Always 0 in production.
    */

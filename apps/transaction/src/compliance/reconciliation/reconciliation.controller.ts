@@ -5,6 +5,10 @@ import { Roles } from '@bankshop/auth';
 import { ApiAdmin, ApiProblems, PageQuery, UuidPipe, type Page } from '@bankshop/platform';
 import { ReconciliationService, type ReconciliationView } from './reconciliation.service.ts';
 
+const REPORT =
+  'The `Reconciliation` (API.md), plus `discrepancyCount`: every discrepancy found, of which `discrepancies` lists the first ' +
+  'RECONCILIATION_MAX_LISTED_DISCREPANCIES (500 by default).';
+
 /** Reconciliation runs, for administrators (API.md "Audit and reconciliation"). */
 @ApiTags('Admin')
 @ApiAdmin()
@@ -16,7 +20,7 @@ export class ReconciliationController {
   /** Runs one now and answers with its report when it is done. */
   @Post()
   @ApiOperation({ summary: 'Run a reconciliation', description: 'Answers when the run is done, with its report.' })
-  @ApiCreatedResponse({ description: 'The `Reconciliation` (API.md).' })
+  @ApiCreatedResponse({ description: REPORT })
   run(): Promise<ReconciliationView> {
     return this.reconciliation.run('manual');
   }
@@ -31,7 +35,7 @@ export class ReconciliationController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One reconciliation run' })
-  @ApiOkResponse({ description: 'The `Reconciliation` (API.md).' })
+  @ApiOkResponse({ description: REPORT })
   @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND')
   async get(@Param('id', UuidPipe) id: string): Promise<ReconciliationView> {
     const run = await this.reconciliation.get(id);

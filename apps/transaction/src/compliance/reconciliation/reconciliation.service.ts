@@ -5,6 +5,7 @@ import type { TransferLeg } from '@bankshop/contracts';
 import { Outbox } from '@bankshop/messaging';
 import { decodeCursor, toPage, type Page, type PageQuery } from '@bankshop/platform';
 import { meter, withSpan } from '@bankshop/telemetry';
+import { TransactionConfig } from '../../config/transaction.config.ts';
 import { AccountClient } from '../../upstream/account.client.ts';
 import { reconcileTransfers, type Discrepancy, type TransferFacts } from './domain/discrepancies.ts';
 
@@ -17,6 +18,11 @@ export interface ReconciliationView {
   startedAt: string;
   finishedAt: string | null;
   checked: { accounts: number; transfers: number; ledgerEntries: number };
+  /**
+   * Every discrepancy found; at least `discrepancies.length`, which lists only the first
+   * RECONCILIATION_MAX_LISTED_DISCREPANCIES. An extension of API.md's `Reconciliation`.
+   */
+  discrepancyCount: number;
   discrepancies: Discrepancy[];
 }
 
@@ -39,6 +45,10 @@ meter()
  *   transfer (ORPHAN_LEDGER_ENTRY), by merging both sides ordered by transfer id, a page at a time.
  *
  * Transfers still in flight are skipped: their legs may rightly exist before they are COMPLETED.
+ *
+ * A report lists the first RECONCILIATION_MAX_LISTED_DISCREPANCIES discrepancies (balance
+ * mismatches first, then transfers in id order) and counts them all; the status, the gauge, the
+ * log and the event go by the count.
  */
 @Injectable()
 export class ReconciliationService {
@@ -48,6 +58,7 @@ export class ReconciliationService {
     private readonly dataSource: DataSource,
     private readonly accounts: AccountClient,
     private readonly outbox: Outbox,
+    private readonly config: TransactionConfig,
   ) {}
 
   async run(trigger: 'manual' | 'schedule'): Promise<ReconciliationView> {
@@ -59,41 +70,51 @@ export class ReconciliationService {
       startedAt,
     ]);
     try {
-      const { checked, discrepancies } = await withSpan('reconciliation.run', async (span) => {
+      const { checked, discrepancies, discrepancyCount } = await withSpan('reconciliation.run', async (span) => {
+        const maxListed = this.config.RECONCILIATION_MAX_LISTED_DISCREPANCIES;
         const balances = await this.accounts.balanceCheck();
-        const transfers = await reconcileTransfers(this.transfers(startedAt), this.legs(startedAt));
-        const found: Discrepancy[] = [
-          ...balances.mismatches.map(
-            (mismatch): Discrepancy => ({
-              kind: 'BALANCE_MISMATCH',
-              accountId: mismatch.accountId,
-              expected: mismatch.ledgerSum,
-              actual: mismatch.balance,
-            }),
-          ),
-          ...transfers.discrepancies,
-        ];
-        span.setAttributes({ 'reconciliation.discrepancies': found.length, 'reconciliation.transfers': transfers.transfers });
+        // An account service older than `mismatchCount` sends only its list (services deploy
+        // independently); its list is then all there is to count.
+        const balanceMismatches = Math.max(balances.mismatchCount ?? 0, balances.mismatches.length);
+        const listedBalances = balances.mismatches.slice(0, maxListed).map(
+          (mismatch): Discrepancy => ({
+            kind: 'BALANCE_MISMATCH',
+            accountId: mismatch.accountId,
+            expected: mismatch.ledgerSum,
+            actual: mismatch.balance,
+          }),
+        );
+        const transfers = await reconcileTransfers(this.transfers(startedAt), this.legs(startedAt), maxListed - listedBalances.length);
+        const total = balanceMismatches + transfers.discrepancyCount;
+        span.setAttributes({ 'reconciliation.discrepancies': total, 'reconciliation.transfers': transfers.transfers });
         return {
           checked: { accounts: balances.accounts, transfers: transfers.transfers, ledgerEntries: balances.ledgerEntries },
-          discrepancies: found,
+          discrepancies: [...listedBalances, ...transfers.discrepancies],
+          discrepancyCount: total,
         };
       });
-      const status = discrepancies.length === 0 ? 'CLEAN' : 'DISCREPANCIES';
+      const status = discrepancyCount === 0 ? 'CLEAN' : 'DISCREPANCIES';
       await this.dataSource.transaction(async (manager) => {
         await manager.query(
-          `UPDATE reconciliation_runs SET status = $2, finished_at = now(), checked = $3, discrepancies = $4 WHERE id = $1`,
-          [id, status, JSON.stringify(checked), JSON.stringify(discrepancies)],
+          `UPDATE reconciliation_runs
+              SET status = $2, finished_at = now(), checked = $3, discrepancies = $4, discrepancy_count = $5
+            WHERE id = $1`,
+          [id, status, JSON.stringify(checked), JSON.stringify(discrepancies), discrepancyCount],
         );
         await this.outbox.append(manager, {
           type: 'reconciliation.completed.v1',
           aggregateId: id,
-          payload: { reconciliationId: id, status, discrepancies: discrepancies.length },
+          payload: { reconciliationId: id, status, discrepancies: discrepancyCount },
         });
       });
-      lastDiscrepancies = discrepancies.length;
+      lastDiscrepancies = discrepancyCount;
       runs.add(1, { status });
-      if (discrepancies.length > 0) this.logger.error({ reconciliationId: id, discrepancies: discrepancies.length }, 'reconciliation found discrepancies');
+      if (discrepancyCount > 0) {
+        this.logger.error(
+          { reconciliationId: id, discrepancies: discrepancyCount, listed: discrepancies.length },
+          'reconciliation found discrepancies',
+        );
+      }
     } catch (error) {
       await this.dataSource.query(`UPDATE reconciliation_runs SET status = 'FAILED', finished_at = now(), failure = $2 WHERE id = $1`, [
         id,
@@ -171,6 +192,8 @@ interface RunRow {
   finished_at: Date | null;
   checked: Partial<ReconciliationView['checked']>;
   discrepancies: Discrepancy[];
+  /** Null for runs stored before the count was (their list is complete). */
+  discrepancy_count: number | null;
 }
 
 function toView(row: RunRow): ReconciliationView {
@@ -180,6 +203,7 @@ function toView(row: RunRow): ReconciliationView {
     startedAt: row.started_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
     checked: { accounts: row.checked.accounts ?? 0, transfers: row.checked.transfers ?? 0, ledgerEntries: row.checked.ledgerEntries ?? 0 },
+    discrepancyCount: row.discrepancy_count ?? row.discrepancies.length,
     discrepancies: row.discrepancies,
   };
 }

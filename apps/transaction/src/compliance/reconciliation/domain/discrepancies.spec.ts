@@ -60,12 +60,55 @@ describe('reconcileTransfers', () => {
       credit,
       { ...credit, transferId: 't3' },
     ];
-    const result = await reconcileTransfers(stream(transfers), stream(legs));
+    const result = await reconcileTransfers(stream(transfers), stream(legs), 500);
     expect(result.transfers).toBe(3);
     expect(result.legs).toBe(3);
     expect(result.discrepancies).toEqual([
       { kind: 'MISSING_LEDGER_ENTRY', transferId: 't2', expected: '10.00', actual: '0.00' },
       { kind: 'ORPHAN_LEDGER_ENTRY', accountId: 'b', transferId: 't3', actual: '10.00' },
     ]);
+    expect(result.discrepancyCount).toBe(2);
+  });
+
+  describe('with more discrepancies than it may list', () => {
+    const transfers: TransferFacts[] = [
+      { ...transfer, id: 't1' },
+      { ...transfer, id: 't2', status: 'FAILED' },
+      { ...transfer, id: 't4' },
+    ];
+    const legs: TransferLeg[] = [
+      { ...debit, transferId: 't2' },
+      { ...credit, transferId: 't2' },
+      { ...credit, transferId: 't3' },
+      { ...debit, transferId: 't4' },
+      { ...credit, transferId: 't4' },
+    ];
+
+    it('lists the first ones in transfer id order, even part of one transfer\'s, and counts them all', async () => {
+      const result = await reconcileTransfers(stream(transfers), stream(legs), 2);
+      expect(result.discrepancies).toEqual([
+        { kind: 'MISSING_LEDGER_ENTRY', transferId: 't1', expected: '10.00', actual: '0.00' },
+        { kind: 'ORPHAN_LEDGER_ENTRY', accountId: 'a', transferId: 't2', actual: '-10.00' },
+      ]);
+      expect(result.discrepancyCount).toBe(4);
+      expect(result.transfers).toBe(3);
+      expect(result.legs).toBe(5);
+    });
+
+    it('lists none when the report is already full, and still counts them all', async () => {
+      const result = await reconcileTransfers(stream(transfers), stream(legs), 0);
+      expect(result.discrepancies).toEqual([]);
+      expect(result.discrepancyCount).toBe(4);
+    });
+
+    it('keeps no more than the limit however many it finds', async () => {
+      async function* orphans(): AsyncIterable<TransferLeg> {
+        for (let index = 0; index < 100_000; index += 1) yield { ...credit, transferId: `o${String(index).padStart(6, '0')}` };
+      }
+      const result = await reconcileTransfers(stream([]), orphans(), 3);
+      expect(result.discrepancies.map((discrepancy) => discrepancy.transferId)).toEqual(['o000000', 'o000001', 'o000002']);
+      expect(result.discrepancyCount).toBe(100_000);
+      expect(result.legs).toBe(100_000);
+    });
   });
 });

@@ -59,15 +59,29 @@ export function compareTransfer(transfer: TransferFacts | undefined, legs: reado
   return [{ kind: 'UNBALANCED_TRANSFER', transferId: transfer.id, expected: transfer.amount, actual: describe(legs) }];
 }
 
+/** What `reconcileTransfers` found: the first discrepancies, and how many there were in all. */
+export interface TransferReconciliation {
+  transfers: number;
+  legs: number;
+  /** The first `maxListed` discrepancies, in transfer id order. */
+  discrepancies: Discrepancy[];
+  /** Every discrepancy found, listed or not. */
+  discrepancyCount: number;
+}
+
 /**
  * Merges two streams ordered by transfer id, the transfers of this service and the legs of the
  * account ledger, comparing each transfer with its legs; memory holds one page of each at a time.
+ * Only the first `maxListed` discrepancies are kept, the rest only counted: a badly broken ledger
+ * (a million orphan entries) must not make the report as big as the ledger.
  */
 export async function reconcileTransfers(
   transfers: AsyncIterable<TransferFacts>,
   legs: AsyncIterable<TransferLeg>,
-): Promise<{ transfers: number; legs: number; discrepancies: Discrepancy[] }> {
+  maxListed: number,
+): Promise<TransferReconciliation> {
   const discrepancies: Discrepancy[] = [];
+  let discrepancyCount = 0;
   const transferCursor = transfers[Symbol.asyncIterator]();
   const legCursor = legs[Symbol.asyncIterator]();
   let transfer = await next(transferCursor);
@@ -82,14 +96,16 @@ export async function reconcileTransfers(
       group.push(leg);
       leg = await next(legCursor);
     }
-    discrepancies.push(...compareTransfer(matching, group));
+    const found = compareTransfer(matching, group);
+    discrepancies.push(...found.slice(0, Math.max(0, maxListed - discrepancies.length)));
+    discrepancyCount += found.length;
     if (matching) {
       transferCount += 1;
       transfer = await next(transferCursor);
     }
     legCount += group.length;
   }
-  return { transfers: transferCount, legs: legCount, discrepancies };
+  return { transfers: transferCount, legs: legCount, discrepancies, discrepancyCount };
 }
 
 async function next<T>(cursor: AsyncIterator<T>): Promise<T | undefined> {
