@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, expect } from 'vitest';
-import { SystemStack, TEST_INTERNAL_TOKEN, type ApiResponse, type StackCustomer, type SystemStackOptions } from '@bankshop/testing';
+import { SystemStack, TEST_INTERNAL_TOKEN, until, type ApiResponse, type StackCustomer, type SystemStackOptions } from '@bankshop/testing';
 
 /** An order as `GET /api/orders/:id` answers it (the fields these suites look at). */
 export interface OrderBody {
@@ -130,6 +130,43 @@ export class CommerceStack {
     return { status: response.status, headers: Object.fromEntries(response.headers), text, body: text ? JSON.parse(text) : undefined };
   }
 
+  /**
+   * Waits until the buyer's latest order has its charge in flight: the payment service has
+   * recorded it PENDING and is waiting on the card provider. Answers the order's id.
+   */
+  async chargeInFlight(buyer: StackCustomer): Promise<string> {
+    const [order] = await until(
+      () => this.system.service('order').query<{ id: string }>(`SELECT id FROM orders WHERE user_id = $1 ORDER BY created_at DESC LIMIT 1`, [buyer.id]),
+      async ([latest]) => latest !== undefined && (await this.paymentStatuses(latest.id))[0] === 'PENDING',
+      `a charge of ${buyer.id} in flight`,
+    );
+    return order!.id;
+  }
+
+  /** The statuses of an order's payments, as the payment service has them. */
+  async paymentStatuses(orderId: string): Promise<string[]> {
+    const rows = await this.system.service('payment').query<{ status: string }>(`SELECT status FROM payments WHERE order_id = $1`, [orderId]);
+    return rows.map((row) => row.status);
+  }
+
+  /** What the simulated card provider holds for the charges of an order's payments, by their keys. */
+  providerCharges(orderId: string): Promise<{ status: string; refunded: boolean }[]> {
+    return this.system.service('payment').query<{ status: string; refunded: boolean }>(
+      `SELECT c.status, c.refund_id IS NOT NULL AS refunded
+         FROM payments p JOIN card_provider_charges c ON c.key = 'payment:' || p.id || ':charge'
+        WHERE p.order_id = $1`,
+      [orderId],
+    );
+  }
+
+  /** How many events of `type` a service wrote for one aggregate (its outbox keeps them all). */
+  async eventCount(service: 'order' | 'payment', aggregateId: string, type: string): Promise<number> {
+    const [row] = await this.system
+      .service(service)
+      .query<{ count: string }>(`SELECT count(*) FROM outbox WHERE message_key = $1 AND type = $2`, [aggregateId, type]);
+    return Number(row!.count);
+  }
+
   /** The saga row of an order. */
   async saga(orderId: string): Promise<{ id: string; state: string; steps: { name: string; status: string }[] }> {
     const [row] = await this.system
@@ -144,6 +181,7 @@ export class CommerceStack {
 export function showServiceErrorsOnFailure(shop: () => CommerceStack | undefined): void {
   SystemStack.showServiceErrorsOnFailure(afterEach, () => shop()?.system);
 }
+
 
 /** The names of the steps a saga ran, in order. */
 export const stepNames = (order: OrderBody) => order.saga.steps.map((step) => `${step.name}:${step.status}`);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KafkaProbe, OtlpReceiver, SystemStack, TEST_INTERNAL_TOKEN, type StackCustomer, type TestService } from '@bankshop/testing';
+import { KafkaProbe, OtlpReceiver, SystemStack, TEST_INTERNAL_TOKEN, until, type StackCustomer, type TestService } from '@bankshop/testing';
 import { cardCharge, chargeKey, chargesTakenFor, outcomesRecorded, PaymentsApi, refundKey } from './support.ts';
 
 /**
@@ -95,6 +95,68 @@ describe('payment: card payments (real service, database, Kafka, simulated provi
       // Asked again later: still not charged, and the same answer for the key.
       expect((await payments.charge(key, body)).body).toMatchObject({ id: answer.body.id, status: 'FAILED' });
       expect(await payments.providerCharge(answer.body.id)).toMatchObject({ status: 'canceled' });
+      expect(await chargesTakenFor(payment, body.orderId)).toBe(0);
+    });
+
+    it('captures tok_timeoutAfterCharge, charged but never answered: the check after the timeout finds the charge, taken once', async () => {
+      const key = chargeKey();
+      const body = cardCharge({ token: 'tok_timeoutAfterCharge' });
+      const started = Date.now();
+      const answer = await payments.charge(key, body);
+
+      expect(answer.status).toBe(201);
+      expect(answer.body).toMatchObject({ status: 'CAPTURED', failureReason: null, providerRef: expect.stringMatching(/^ch_/) });
+      // Decided by asking after the timeout: the charge's own answer never came.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(3_000);
+      expect(await payments.providerCharge(answer.body.id)).toMatchObject({ id: answer.body.providerRef, status: 'succeeded', refunded: false });
+      expect((await payments.charge(key, body)).body).toEqual(answer.body);
+      expect(await chargesTakenFor(payment, body.orderId)).toBe(1);
+    });
+  });
+
+  describe('a refund while its charge still waits on the provider', () => {
+    /** Starts a charge and waits until its payment is recorded PENDING, the provider not having answered. */
+    async function chargeInFlight(token: string) {
+      const key = chargeKey();
+      const body = cardCharge({ token });
+      const charging = payments.charge(key, body);
+      const pending = await until(() => payments.lookup(key), (answer) => answer.status === 200, 'payment recorded');
+      expect(pending.body.status).toBe('PENDING');
+      return { key, body, charging, paymentId: pending.body.id };
+    }
+
+    it('waits for a charge the provider made (409 meanwhile, nothing moved), then refunds it once', async () => {
+      const { key, body, charging, paymentId } = await chargeInFlight('tok_timeoutAfterCharge');
+      await until(() => payments.providerCharge(paymentId), (charge) => charge !== null, 'charge at the provider');
+      const refund = refundKey();
+
+      const early = await payments.refund(refund, key);
+      expect(early.status).toBe(409);
+      expect(early.body).toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS', paymentId });
+      expect((await payments.lookup(key)).body.status).toBe('PENDING');
+      expect(await payments.providerCharge(paymentId)).toMatchObject({ status: 'succeeded', refunded: false });
+
+      expect((await charging).body).toMatchObject({ id: paymentId, status: 'CAPTURED' });
+      const refunded = await payments.refundUntilDecided(refund, key);
+      expect(refunded.status).toBe(200);
+      expect(refunded.body).toMatchObject({ id: paymentId, status: 'REFUNDED' });
+      expect(await payments.providerCharge(paymentId)).toMatchObject({ status: 'succeeded', refunded: true });
+      expect(await chargesTakenFor(payment, body.orderId)).toBe(1);
+    });
+
+    it('waits for a charge that never went through (409 meanwhile), then answers it FAILED: nothing to give back', async () => {
+      const { key, body, charging, paymentId } = await chargeInFlight('tok_timeout');
+      const refund = refundKey();
+
+      const early = await payments.refund(refund, key);
+      expect(early.status).toBe(409);
+      expect(early.body).toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS', paymentId });
+
+      expect((await charging).body).toMatchObject({ id: paymentId, status: 'FAILED' });
+      const answered = await payments.refundUntilDecided(refund, key);
+      expect(answered.status).toBe(200);
+      expect(answered.body).toMatchObject({ id: paymentId, status: 'FAILED', failureReason: 'PAYMENT_FAILED' });
+      expect(await payments.providerCharge(paymentId)).toMatchObject({ status: 'canceled', refunded: false });
       expect(await chargesTakenFor(payment, body.orderId)).toBe(0);
     });
   });

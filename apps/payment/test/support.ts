@@ -82,6 +82,7 @@ export class PaymentsApi {
   }
 }
 
+
 async function untilDecided(call: () => Promise<Answer>, key: string, timeoutMs: number): Promise<Answer> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

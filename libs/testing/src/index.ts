@@ -10,3 +10,4 @@ export { KafkaProbe, type ProbedMessage } from './kafka-probe.ts';
 export { createTestApp } from './test-app.ts';
 export { startTestService, type TestService, type TestServiceOptions } from './test-service.ts';
 export { SystemStack, type BackendName, type StackCustomer, type SystemStackOptions } from './system-stack.ts';
+export { until } from './until.ts';

@@ -15,6 +15,11 @@ export const TEST_TOKENS = {
   processingError: 'tok_processingError',
   /** Never answers and never charges. */
   timeout: 'tok_timeout',
+  /**
+   * Charges, then never answers: the provider took the money but its answer is lost, so the
+   * client times out without knowing. Only asking by the key (or cancelling by it) tells.
+   */
+  timeoutAfterCharge: 'tok_timeoutAfterCharge',
 } as const;
 
 /** What the simulator does with a charge request. */
@@ -34,6 +39,10 @@ export type RefundAnswer =
  * idempotent by key (a repeated key answers the first charge; the same key with another request
  * is refused), it declines, fails and hangs on demand (by token), and a charge can be cancelled by
  * its key, after which that key never charges. Unknown tokens are declined.
+ *
+ * Which of a charge and a cancellation with one key came first is decided by the key's unique
+ * row: a charge made before the cancellation stands (the cancellation answers it), and one that
+ * comes after it finds the cancellation and takes nothing.
  */
 @Injectable()
 export class CardProviderSimulatorService {
@@ -51,6 +60,7 @@ export class CardProviderSimulatorService {
       case TEST_TOKENS.timeout:
         return { kind: 'noAnswer' };
       case TEST_TOKENS.visa:
+      case TEST_TOKENS.timeoutAfterCharge:
         status = 'succeeded';
         break;
       default:
@@ -72,7 +82,8 @@ export class CardProviderSimulatorService {
       .orIgnore()
       .execute();
     // Whoever won a race for the key (another request, or a cancellation) decides the answer.
-    return this.replay((await this.find(key))!, requestHash);
+    const answer = this.replay((await this.find(key))!, requestHash);
+    return request.token === TEST_TOKENS.timeoutAfterCharge && answer.kind === 'charge' ? { kind: 'noAnswer' } : answer;
   }
 
   find(key: string): Promise<SimulatedChargeRecord | null> {

@@ -24,7 +24,7 @@ export class PaymentSourceDto {
 
   @ApiPropertyOptional({
     example: 'tok_visa',
-    description: 'Card payments: the card provider’s token. The simulator knows `tok_visa`, `tok_chargeDeclined`, `tok_processingError`, `tok_timeout`.',
+    description: 'Card payments: the card provider’s token. The simulator knows `tok_visa`, `tok_chargeDeclined`, `tok_processingError`, `tok_timeout`, `tok_timeoutAfterCharge`.',
   })
   @ValidateIf((payment: PaymentSourceDto) => payment.method === 'card')
   @IsString()
