@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StackCustomer } from '@bankshop/testing';
+import { until, type StackCustomer } from '@bankshop/testing';
 import { CommerceStack, stepNames, showServiceErrorsOnFailure } from './commerce-stack.ts';
 
 /**
@@ -222,7 +222,7 @@ describe('checkout: orders, payments and stock through the gateway (the whole sh
 
       const again = await shop.api.post(`/api/orders/${order.id}/cancel`, { token: alice.token });
       expect(again.status).toBe(409);
-      expect(again.body.code).toBe('ORDER_NOT_CANCELLABLE');
+      expect(again.body).toMatchObject({ code: 'ORDER_NOT_CANCELLABLE', status: 409, orderStatus: 'CANCELLED' });
       expect(await shop.system.balance(alice, account)).toBe('100.00');
       expect(await shop.stock(lamp)).toBe(3);
     });
@@ -238,6 +238,91 @@ describe('checkout: orders, payments and stock through the gateway (the whole sh
       const failed = await shop.checkout(alice, { method: 'card', token: 'tok_chargeDeclined' }, [{ productId: mug, quantity: 1 }]);
       expect((await shop.api.post(`/api/orders/${failed.id}/cancel`, { token: alice.token })).status).toBe(409);
     });
+
+    it('two cancels at once: one is taken and one is 409; refunded once, restocked once, cancelled once', async () => {
+      const buyer = await shop.customer();
+      const mug = await shop.product(3, '8.00');
+      const order = await shop.checkout(buyer, { method: 'card', token: 'tok_visa' }, [{ productId: mug, quantity: 2 }]);
+      expect(order.status).toBe('CONFIRMED');
+
+      const answers = await Promise.all([0, 1].map(() => shop.api.post(`/api/orders/${order.id}/cancel`, { token: buyer.token })));
+      const statuses = answers.map((answer) => answer.status);
+      expect(statuses.filter((status) => status === 200 || status === 202), JSON.stringify(statuses)).toHaveLength(1);
+      const refused = answers.find((answer) => answer.status === 409);
+      expect(refused?.body.code, JSON.stringify(statuses)).toBe('ORDER_NOT_CANCELLABLE');
+
+      const settled = await shop.settled(buyer, order.id, 30_000, 'CANCELLED');
+      expect(settled).toMatchObject({ status: 'CANCELLED', payment: { status: 'REFUNDED' } });
+      expect(stepNames(settled)).toEqual([
+        'RESERVE_STOCK:SUCCEEDED',
+        'CHARGE_PAYMENT:SUCCEEDED',
+        'CONFIRM_STOCK:SUCCEEDED',
+        'REFUND_PAYMENT:SUCCEEDED',
+        'RELEASE_STOCK:SUCCEEDED',
+      ]);
+      expect(await shop.stock(mug)).toBe(3);
+      expect(await shop.providerCharges(order.id)).toEqual([{ status: 'succeeded', refunded: true }]);
+      expect(await shop.eventCount('payment', order.payment!.id, 'payment.refunded.v1')).toBe(1);
+      expect(await shop.eventCount('order', order.id, 'order.cancelled.v1')).toBe(1);
+    });
+  });
+
+  describe('cancelling while the card charge is still in flight', () => {
+    /** The 409 of a cancel that came too early: problem+json, and the order named as still PENDING. */
+    function expectNotCancellableYet(answer: { status: number; headers: Record<string, string>; body: { code?: string; detail?: string; orderStatus?: string } }) {
+      expect(answer.status).toBe(409);
+      expect(answer.headers['content-type']).toContain('application/problem+json');
+      expect(answer.body).toMatchObject({ code: 'ORDER_NOT_CANCELLABLE', status: 409, orderStatus: 'PENDING' });
+      expect(answer.body.detail).toContain('PENDING');
+    }
+
+    it('is 409 and changes nothing; a charge the provider made but never answered still confirms the order', async () => {
+      const buyer = await shop.customer();
+      const mug = await shop.product(3, '6.00');
+      const placing = shop.place(buyer, { method: 'card', token: 'tok_timeoutAfterCharge' }, [{ productId: mug, quantity: 2 }]);
+      const orderId = await shop.chargeInFlight(buyer);
+      // The provider has taken the money; the payment service is still waiting for its answer.
+      const charged = await until(() => shop.providerCharges(orderId), (charges) => charges.length > 0, 'charge at the provider');
+      expect(charged).toEqual([{ status: 'succeeded', refunded: false }]);
+
+      expectNotCancellableYet(await shop.api.post(`/api/orders/${orderId}/cancel`, { token: buyer.token }));
+      expect(await shop.saga(orderId)).toMatchObject({ state: 'RUNNING', steps: [{ name: 'RESERVE_STOCK' }] });
+      expect(await shop.paymentStatuses(orderId)).toEqual(['PENDING']);
+
+      expect([201, 202]).toContain((await placing).status);
+      const order = await shop.settled(buyer, orderId);
+      expect(order).toMatchObject({ status: 'CONFIRMED', total: '12.00', payment: { status: 'CAPTURED' } });
+      expect(order.failureReason ?? null).toBeNull();
+      expect(stepNames(order)).toEqual(['RESERVE_STOCK:SUCCEEDED', 'CHARGE_PAYMENT:SUCCEEDED', 'CONFIRM_STOCK:SUCCEEDED']);
+      expect(await shop.stock(mug)).toBe(1);
+      expect(await shop.providerCharges(orderId)).toEqual([{ status: 'succeeded', refunded: false }]);
+
+      // Confirmed now, so it can be cancelled, and the late charge is what is refunded.
+      expect([200, 202]).toContain((await shop.api.post(`/api/orders/${orderId}/cancel`, { token: buyer.token })).status);
+      expect(await shop.settled(buyer, orderId, 30_000, 'CANCELLED')).toMatchObject({ payment: { status: 'REFUNDED' } });
+      expect(await shop.providerCharges(orderId)).toEqual([{ status: 'succeeded', refunded: true }]);
+      expect(await shop.stock(mug)).toBe(3);
+    }, 60_000);
+
+    it('is 409 and changes nothing; a charge that times out still ends CANCELLED with PAYMENT_FAILED and nothing kept', async () => {
+      const buyer = await shop.customer();
+      const mug = await shop.product(3, '6.00');
+      const placing = shop.place(buyer, { method: 'card', token: 'tok_timeout' }, [{ productId: mug, quantity: 2 }]);
+      const orderId = await shop.chargeInFlight(buyer);
+
+      expectNotCancellableYet(await shop.api.post(`/api/orders/${orderId}/cancel`, { token: buyer.token }));
+      expect(await shop.saga(orderId)).toMatchObject({ state: 'RUNNING', steps: [{ name: 'RESERVE_STOCK' }] });
+      expect(await shop.paymentStatuses(orderId)).toEqual(['PENDING']);
+
+      expect([201, 202]).toContain((await placing).status);
+      const order = await shop.settled(buyer, orderId);
+      expect(order).toMatchObject({ status: 'CANCELLED', failureReason: 'PAYMENT_FAILED', payment: { status: 'FAILED' } });
+      expect(stepNames(order)).toEqual(['RESERVE_STOCK:SUCCEEDED', 'CHARGE_PAYMENT:FAILED', 'RELEASE_STOCK:SUCCEEDED']);
+      expect(await shop.stock(mug)).toBe(3);
+      // Cancelled at the provider by its key: the charge can never go through now.
+      expect(await shop.providerCharges(orderId)).toEqual([{ status: 'canceled', refunded: false }]);
+      expect(await shop.eventCount('order', orderId, 'order.cancelled.v1')).toBe(1);
+    }, 60_000);
   });
 
   describe('ownership', () => {

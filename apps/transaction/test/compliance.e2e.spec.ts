@@ -153,6 +153,21 @@ describe('compliance: the audit trail and reconciliation, after a real mixed wor
     expect(run.checked.transfers).toBe(3);
   });
 
+  it('refuses a reconciliation asked with a body, which the route takes none of: 400 VALIDATION_FAILED naming the field, nothing run', async () => {
+    const runs = async () => (await stack.transaction.query<{ count: number }>(`SELECT count(*)::int AS count FROM reconciliation_runs`))[0]?.count;
+    const before = await runs();
+
+    const response = await stack.api.post('/api/admin/reconciliations', { token: stack.adminToken, body: { force: true } });
+
+    expect(response.status, response.text).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'force', message: 'property force should not exist' }],
+    });
+    expect(await runs()).toBe(before);
+  });
+
   describe('reports each corruption precisely, and nothing else', () => {
     it('a balance changed directly in SQL: BALANCE_MISMATCH with the ledger sum and the balance', async () => {
       await stack.account.query(`UPDATE accounts SET balance = balance + 1 WHERE id = $1`, [aliceAccount]);

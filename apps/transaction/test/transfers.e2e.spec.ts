@@ -152,7 +152,7 @@ describe.each([
       const rich = await stack.openAccount(alice, 'USD', '9000.00');
       const response = await stack.transfer(alice, { fromAccountId: rich, toAccountId: bobUsd, amount: '5000.01' });
       expect(response.status).toBe(422);
-      expect(response.body).toMatchObject({ code: 'RISK_REJECTED', transferId: expect.any(String) });
+      expect(response.body).toMatchObject({ code: 'RISK_REJECTED', transferId: expect.any(String), transferStatus: 'REJECTED' });
       const recorded = await stack.api.get(`/api/transfers/${response.body.transferId}`, { token: alice.token });
       expect(recorded.body).toMatchObject({ status: 'REJECTED', risk: { decision: 'REJECT', score: 1 } });
       expect(recorded.body.risk.reasons).toContain('MAX_AMOUNT');

@@ -124,12 +124,12 @@ export class OrdersService {
   async cancel(user: AuthenticatedUser, orderId: string): Promise<OrderAnswer> {
     const { saga, order } = await this.visible(user, orderId);
     if (saga.snapshot().state !== 'CONFIRMED') {
-      throw new OrderNotCancellableError(saga.snapshot().cancelRequested ? 'being cancelled' : order.snapshot().status);
+      throw new OrderNotCancellableError(order.snapshot().status, saga.snapshot().cancelRequested);
     }
     const cancelling = saga.cancel();
     const followed = order.follow(cancelling);
     if (!(await this.store.beginCancellation(cancelling, followed, async () => undefined))) {
-      throw new OrderNotCancellableError('being cancelled');
+      throw new OrderNotCancellableError(order.snapshot().status, true);
     }
     return this.awaitRest({ saga: cancelling.stored(), order: followed, updatedAt: new Date() }, this.config.ORDER_WAIT_MS);
   }

@@ -9,11 +9,20 @@ export class OrderNotFoundError extends DomainError {
   }
 }
 
+/**
+ * Only a CONFIRMED order can be cancelled. `orderStatus` says what it is instead (a problem's own
+ * `status` member is the HTTP status, so the order's is named apart).
+ */
 export class OrderNotCancellableError extends DomainError {
   readonly code = 'ORDER_NOT_CANCELLABLE';
 
-  constructor(status: string) {
-    super(`Only a confirmed order can be cancelled; this one is ${status}.`, { status });
+  constructor(orderStatus: string, beingCancelled = false) {
+    super(
+      beingCancelled
+        ? 'This order is already being cancelled.'
+        : `Only a confirmed order can be cancelled; this one is ${orderStatus}.`,
+      { orderStatus },
+    );
   }
 }
 

@@ -12,7 +12,7 @@ export class RiskRejectedError extends DomainError {
   readonly code = 'RISK_REJECTED';
 
   constructor(transferId: string, reasons: string[]) {
-    super('The transfer was rejected by risk checks.', { transferId, reasons });
+    super('The transfer was rejected by risk checks.', { transferId, transferStatus: 'REJECTED', reasons });
   }
 }
 
