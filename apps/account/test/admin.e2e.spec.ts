@@ -36,8 +36,8 @@ describe('account administration (API.md "Banking", admin routes), on the real a
     return bank.api.post<AccountView>(`/api/admin/accounts/${accountId}/freeze`, { token, body });
   }
 
-  function unfreeze(accountId: string, token = admin) {
-    return bank.api.post<AccountView>(`/api/admin/accounts/${accountId}/unfreeze`, { token });
+  function unfreeze(accountId: string, body?: unknown, token = admin) {
+    return bank.api.post<AccountView>(`/api/admin/accounts/${accountId}/unfreeze`, { token, body });
   }
 
   describe('access', () => {
@@ -119,6 +119,18 @@ describe('account administration (API.md "Banking", admin routes), on the real a
       const account = await bank.open(alice);
       expectProblem(await freeze(account.id, body), 400, 'VALIDATION_FAILED', field);
       expect((await bank.account(alice, account.id)).status).toBe('ACTIVE');
+    });
+
+    it('refuses an unfreeze sent with a body, which the route takes none of: 400 VALIDATION_FAILED naming the field, the account still FROZEN', async () => {
+      const account = await bank.funded(alice, '10.00');
+      expect((await freeze(account.id)).status).toBe(200);
+
+      const response = await unfreeze(account.id, { force: true });
+
+      expectProblem(response, 400, 'VALIDATION_FAILED', 'force');
+      expect(response.body).toMatchObject({ errors: [{ field: 'force', message: 'property force should not exist' }] });
+      expect(await bank.account(alice, account.id)).toMatchObject({ status: 'FROZEN', version: account.version + 1 });
+      expect((await unfreeze(account.id, {})).status).toBe(200);
     });
 
     it.each([

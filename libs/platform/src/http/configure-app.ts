@@ -7,6 +7,7 @@ import { pinoHttp } from 'pino-http';
 import { ServiceConfig } from '../config/service-config.ts';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter.ts';
 import { requestLogOptions } from '../logging/logging.module.ts';
+import { UndeclaredBodyInterceptor } from '../validation/undeclared-body.interceptor.ts';
 import { StrictValidationPipe } from '../validation/validation.pipe.ts';
 import { requestContextMiddleware } from './request-id.middleware.ts';
 
@@ -16,8 +17,9 @@ export const BODY_LIMIT_BYTES = 100 * 1024;
 
 /**
  * The HTTP conventions of API.md applied to an application: JSON only (with a size limit),
- * request ids and trace headers, strict validation, problem+json errors, JSON logs. Used by
- * `bootstrap` and by the test app factory, so tests run exactly what production runs.
+ * request ids and trace headers, strict validation (also of bodies sent to routes that take none),
+ * problem+json errors, JSON logs. Used by `bootstrap` and by the test app factory, so tests run
+ * exactly what production runs.
  *
  * On Fastify (the gateway) the body limit and JSON parsing are set when the adapter is created
  * (`createFastifyAdapter`), and the request context and request log are Fastify `onRequest` hooks
@@ -40,5 +42,6 @@ export function configureApp(app: INestApplication): void {
     fastify.addHook('onRequest', (request, reply, done) => logRequest(request.raw, reply.raw, done));
   }
   app.useGlobalPipes(new StrictValidationPipe());
+  app.useGlobalInterceptors(new UndeclaredBodyInterceptor());
   app.useGlobalFilters(new ProblemDetailsFilter(app.get(HttpAdapterHost)));
 }
