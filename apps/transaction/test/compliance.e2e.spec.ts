@@ -153,6 +153,43 @@ describe('compliance: the audit trail and reconciliation, after a real mixed wor
     expect(run.checked.transfers).toBe(3);
   });
 
+  it('lists finished runs only, newest first, a page at a time; a run that failed or never finished is not shown', async () => {
+    const [older, newer] = [await reconcile(), await reconcile()];
+    const unfinished = { failed: randomUUID(), running: randomUUID() };
+    // A run that failed, and one a crash cut short, started after every finished run.
+    await stack.transaction.query(
+      `INSERT INTO reconciliation_runs (id, status, trigger, started_at, finished_at, failure)
+       VALUES ($1, 'FAILED', 'schedule', now(), now(), 'account service unreachable'), ($2, 'RUNNING', 'schedule', now(), NULL, NULL)`,
+      [unfinished.failed, unfinished.running],
+    );
+    try {
+      const listed: { id: string; status: string; finishedAt: string | null }[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await stack.api.get(`/api/admin/reconciliations?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+          token: stack.adminToken,
+        });
+        expect(page.status, page.text).toBe(200);
+        expect(page.body.items.length).toBeLessThanOrEqual(1);
+        listed.push(...page.body.items);
+        cursor = page.body.nextCursor;
+      } while (cursor);
+
+      expect(listed.slice(0, 2).map((run) => run.id)).toEqual([newer.id, older.id]);
+      expect(listed.map((run) => run.id)).not.toEqual(expect.arrayContaining([unfinished.failed]));
+      expect(listed.map((run) => run.id)).not.toEqual(expect.arrayContaining([unfinished.running]));
+      for (const run of listed) {
+        expect(['CLEAN', 'DISCREPANCIES']).toContain(run.status);
+        expect(run.finishedAt).toEqual(expect.any(String));
+      }
+      for (const id of Object.values(unfinished)) {
+        expect((await stack.api.get(`/api/admin/reconciliations/${id}`, { token: stack.adminToken })).status).toBe(404);
+      }
+    } finally {
+      await stack.transaction.query(`DELETE FROM reconciliation_runs WHERE id = ANY($1)`, [Object.values(unfinished)]);
+    }
+  });
+
   it('refuses a reconciliation asked with a body, which the route takes none of: 400 VALIDATION_FAILED naming the field, nothing run', async () => {
     const runs = async () => (await stack.transaction.query<{ count: number }>(`SELECT count(*)::int AS count FROM reconciliation_runs`))[0]?.count;
     const before = await runs();

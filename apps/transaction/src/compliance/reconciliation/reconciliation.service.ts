@@ -11,12 +11,19 @@ import { reconcileTransfers, type Discrepancy, type TransferFacts } from './doma
 
 const PAGE = 2_000;
 
-/** `Reconciliation` of API.md. */
+/**
+ * Which runs the API shows: finished ones, whose report API.md defines. A run still RUNNING, or
+ * one that FAILED (its row keeps the error; the failure was the answer to its POST, or logged and
+ * counted in `bankshop.reconciliation.runs` for a scheduled one), has no report to show.
+ */
+const REPORTED = `status IN ('CLEAN', 'DISCREPANCIES')`;
+
+/** `Reconciliation` of API.md: a finished run's report. */
 export interface ReconciliationView {
   id: string;
-  status: 'RUNNING' | 'CLEAN' | 'DISCREPANCIES' | 'FAILED';
+  status: 'CLEAN' | 'DISCREPANCIES';
   startedAt: string;
-  finishedAt: string | null;
+  finishedAt: string;
   checked: { accounts: number; transfers: number; ledgerEntries: number };
   /**
    * Every discrepancy found; at least `discrepancies.length`, which lists only the first
@@ -27,6 +34,9 @@ export interface ReconciliationView {
 }
 
 const runs = meter().createCounter('bankshop.reconciliation.runs', { description: 'Reconciliation runs, by status' });
+// Every status is exported from the start: Prometheus sees no increase in a series that first
+// appears at 1, so without this the first failed run would not raise ReconciliationFailed.
+for (const status of ['CLEAN', 'DISCREPANCIES', 'FAILED']) runs.add(0, { status });
 let lastDiscrepancies = 0;
 meter()
   .createObservableGauge('bankshop.reconciliation.discrepancies', {
@@ -127,7 +137,7 @@ export class ReconciliationService {
   }
 
   async get(id: string): Promise<ReconciliationView | null> {
-    const [row] = (await this.dataSource.query(`SELECT * FROM reconciliation_runs WHERE id = $1`, [id])) as RunRow[];
+    const [row] = (await this.dataSource.query(`SELECT * FROM reconciliation_runs WHERE id = $1 AND ${REPORTED}`, [id])) as RunRow[];
     return row ? toView(row) : null;
   }
 
@@ -140,10 +150,10 @@ export class ReconciliationService {
         (value): value is { startedAt: string; id: string } => typeof value.startedAt === 'string' && typeof value.id === 'string',
       );
       parameters.push(position.startedAt, position.id);
-      after = 'WHERE (started_at, id) < ($2, $3)';
+      after = 'AND (started_at, id) < ($2, $3)';
     }
     const rows = (await this.dataSource.query(
-      `SELECT * FROM reconciliation_runs ${after} ORDER BY started_at DESC, id DESC LIMIT $1`,
+      `SELECT * FROM reconciliation_runs WHERE ${REPORTED} ${after} ORDER BY started_at DESC, id DESC LIMIT $1`,
       parameters,
     )) as RunRow[];
     return toPage(rows, page.limit, toView, (row) => ({ startedAt: row.started_at.toISOString(), id: row.id }));
@@ -189,7 +199,7 @@ interface RunRow {
   id: string;
   status: ReconciliationView['status'];
   started_at: Date;
-  finished_at: Date | null;
+  finished_at: Date;
   checked: Partial<ReconciliationView['checked']>;
   discrepancies: Discrepancy[];
   /** Null for runs stored before the count was (their list is complete). */
@@ -201,7 +211,7 @@ function toView(row: RunRow): ReconciliationView {
     id: row.id,
     status: row.status,
     startedAt: row.started_at.toISOString(),
-    finishedAt: row.finished_at?.toISOString() ?? null,
+    finishedAt: row.finished_at.toISOString(),
     checked: { accounts: row.checked.accounts ?? 0, transfers: row.checked.transfers ?? 0, ledgerEntries: row.checked.ledgerEntries ?? 0 },
     discrepancyCount: row.discrepancy_count ?? row.discrepancies.length,
     discrepancies: row.discrepancies,
