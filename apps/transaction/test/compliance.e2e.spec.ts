@@ -166,7 +166,7 @@ describe('compliance: the audit trail and reconciliation, after a real mixed wor
       const listed: { id: string; status: string; finishedAt: string | null }[] = [];
       let cursor: string | null = null;
       do {
-        const page = await stack.api.get(`/api/admin/reconciliations?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+        const page: ApiResponse = await stack.api.get(`/api/admin/reconciliations?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
           token: stack.adminToken,
         });
         expect(page.status, page.text).toBe(200);
