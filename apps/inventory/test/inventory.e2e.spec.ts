@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, startTestService, TEST_INTERNAL_TOKEN, TestIdentityProvider, type TestService } from '@bankshop/testing';
+import { ApiClient, startTestService, TEST_INTERNAL_TOKEN, TestIdentityProvider, type ApiResponse, type TestService } from '@bankshop/testing';
 
 /** What the internal routes answer: a reservation, or a problem document. */
 interface InternalAnswer {
@@ -90,6 +90,37 @@ describe('inventory: the catalogue and stock reservations (real service, databas
         expect((await api.get(`/api/products/${id}`)).body).toMatchObject({ stock, price: `${stock + 1}.00` });
       }
     });
+
+    it('answers a change that keeps losing its compare-and-set with 503 and Retry-After, never the internal CONCURRENT_UPDATE', async () => {
+      // A service of its own that gives up after one attempt, so that concurrent changes do lose.
+      const impatient = await startTestService({ app: 'inventory', jwksUrl: identity.jwksUrl, env: { OPTIMISTIC_MAX_ATTEMPTS: '1' } });
+      try {
+        const client = ApiClient.direct({ inventory: impatient.url });
+        const created = await client.post('/api/admin/products', {
+          token: admin,
+          body: { sku: 'CONTENDED', name: 'Mug', price: '1.00', currency: 'USD', stock: 1 },
+        });
+        const answers: ApiResponse[] = [];
+        // Bursts until one loses: which requests overlap is up to the scheduler.
+        for (let burst = 0; burst < 10 && !answers.some((answer) => answer.status === 503); burst += 1) {
+          answers.push(
+            ...(await Promise.all(
+              Array.from({ length: 20 }, (_, stock) => client.patch(`/api/admin/products/${created.body.id}`, { token: admin, body: { stock } })),
+            )),
+          );
+        }
+        const refused = answers.filter((answer) => answer.status !== 200);
+        expect(refused.length).toBeGreaterThan(0);
+        for (const answer of refused) {
+          expect(answer.status, answer.text).toBe(503);
+          expect(answer.body.code).toBe('UPSTREAM_UNAVAILABLE');
+          expect(answer.headers['retry-after']).toBe('1');
+        }
+      } finally {
+        await impatient.stop();
+      }
+      // It boots a service of its own: seconds on an idle machine, more on a shared one.
+    }, 120_000);
   });
 
   describe('reservations', () => {

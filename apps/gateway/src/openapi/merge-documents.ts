@@ -41,6 +41,10 @@ const TAGS = [
   { name: 'Auth', description: 'Users and access tokens.' },
   { name: 'Accounts', description: 'Your accounts, deposits, withdrawals and ledgers.' },
   { name: 'Transfers', description: 'Money moved between accounts.' },
+  { name: 'Products', description: 'The catalogue: public, no token needed.' },
+  { name: 'Cart', description: 'Your cart, checked out by placing an order without items.' },
+  { name: 'Orders', description: 'Checkout, your orders and their cancellation.' },
+  { name: 'Payments', description: 'The payments of your orders.' },
   { name: 'Admin', description: 'For administrators only: a customer gets 403 `FORBIDDEN`.' },
   { name: 'Health', description: 'Is the system up?' },
 ];

@@ -12,7 +12,10 @@ export class InventoryConfig extends ServiceConfig {
   @EnvInt(100)
   RESERVATION_EXPIRY_INTERVAL_MS = 5_000;
 
-  /** Attempts of an optimistic stock update before it gives up with CONCURRENT_UPDATE. */
+  /**
+   * Attempts of an optimistic stock update before it gives up: with CONCURRENT_UPDATE on internal
+   * routes (the checkout saga retries it), with 503 UPSTREAM_UNAVAILABLE on the public admin route.
+   */
   @EnvInt(1, 100)
   OPTIMISTIC_MAX_ATTEMPTS = 20;
 

@@ -22,9 +22,14 @@ export class AdminProductsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change a product', description: 'Only the fields given change; `stock` sets the units available.' })
+  @ApiOperation({
+    summary: 'Change a product',
+    description:
+      'Only the fields given change; `stock` sets the units available. A product so busy with checkouts that the ' +
+      'change cannot be made is a 503: retry after `Retry-After`.',
+  })
   @ApiOkResponse({ type: ProductView })
-  @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND', 'CONCURRENT_UPDATE')
+  @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND', 'UPSTREAM_UNAVAILABLE')
   update(@Param('id', UuidPipe) id: string, @Body() body: UpdateProductDto): Promise<ProductView> {
     return this.products.update(id, body);
   }

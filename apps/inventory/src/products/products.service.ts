@@ -5,7 +5,7 @@ import type { ProductChangedV1 } from '@bankshop/contracts';
 import { Outbox, type NewEvent } from '@bankshop/messaging';
 import { Money } from '@bankshop/money';
 import { decodeCursor, isUniqueViolation, toPage, type Page, type PageQuery } from '@bankshop/platform';
-import { ProductNotFoundError, SkuTakenError } from './domain/inventory-errors.ts';
+import { ConcurrentStockUpdateError, ProductBusyError, ProductNotFoundError, SkuTakenError } from './domain/inventory-errors.ts';
 import type { CreateProductDto, ProductView, UpdateProductDto } from './dto/product.dto.ts';
 import { ProductRecord } from './persistence/product.record.ts';
 import { ProductCache } from './product-cache.ts';
@@ -78,18 +78,26 @@ export class ProductsService {
     return toProductView(record);
   }
 
-  /** Changes what is given. Stock is set with the same compare-and-set as reservations use. */
+  /**
+   * Changes what is given. Stock is set with the same compare-and-set as reservations use, retried
+   * on a lost race like theirs; a change still losing after the last retry is a 503, since
+   * CONCURRENT_UPDATE never reaches a public answer.
+   */
   async update(id: string, request: UpdateProductDto): Promise<ProductView> {
-    const updated = await this.stock.change('product.update', [id], async (products, manager) => {
-      const product = products.get(id);
-      if (!product) throw new ProductNotFoundError();
-      if (request.price !== undefined) product.price = Money.parse(request.price);
-      if (request.stock !== undefined) product.stock = request.stock;
-      if (request.name !== undefined) product.name = request.name;
-      if (request.description !== undefined) product.description = request.description;
-      await this.outbox.append(manager, productEvent('inventory.product.updated.v1', product));
-      return product;
-    });
+    const updated = await this.stock
+      .change('product.update', [id], async (products, manager) => {
+        const product = products.get(id);
+        if (!product) throw new ProductNotFoundError();
+        if (request.price !== undefined) product.price = Money.parse(request.price);
+        if (request.stock !== undefined) product.stock = request.stock;
+        if (request.name !== undefined) product.name = request.name;
+        if (request.description !== undefined) product.description = request.description;
+        await this.outbox.append(manager, productEvent('inventory.product.updated.v1', product));
+        return product;
+      })
+      .catch((error: unknown) => {
+        throw error instanceof ConcurrentStockUpdateError ? new ProductBusyError() : error;
+      });
     await this.cache.invalidate([id]);
     return toProductView(updated);
   }

@@ -50,10 +50,24 @@ export class ReservationNotActiveError extends DomainError {
   }
 }
 
+/** For internal callers, which retry it (the checkout saga); a public route answers `ProductBusyError` instead. */
 export class ConcurrentStockUpdateError extends DomainError {
   readonly code = 'CONCURRENT_UPDATE';
 
   constructor() {
     super('The stock is being updated by too many requests at once. Retry shortly.');
+  }
+}
+
+/**
+ * A change of a product that still lost its compare-and-set after every retry. API.md has no
+ * code for this (CONCURRENT_UPDATE is internal only); what it asks of the client, to retry
+ * shortly, is what a 503 with `Retry-After` says, as for a database too busy to serve.
+ */
+export class ProductBusyError extends DomainError {
+  readonly code = 'UPSTREAM_UNAVAILABLE';
+
+  constructor() {
+    super('The product is being changed by too many requests at once. Retry shortly.');
   }
 }

@@ -35,6 +35,8 @@ export class CreateProductDto {
 
 /** Every field optional; what is given is changed. */
 export class UpdateProductDto {
+  // Above `IsMoneyAmount`, which documents the field as required: this one is not.
+  @ApiPropertyOptional()
   @IsOptional()
   @IsMoneyAmount()
   price?: string;
