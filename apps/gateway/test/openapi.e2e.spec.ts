@@ -86,7 +86,7 @@ const ROUTES: { method: string; path: string; success: string[]; codes: ErrorCod
   { method: 'post', path: '/api/admin/products', success: ['201'], codes: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'SKU_TAKEN'] },
   { method: 'patch', path: '/api/admin/products/{id}', success: ['200'], codes: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND'] },
   { method: 'get', path: '/api/cart', success: ['200'], codes: ['UNAUTHENTICATED'] },
-  { method: 'put', path: '/api/cart/items/{productId}', success: ['200'], codes: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'PRODUCT_NOT_FOUND'] },
+  { method: 'put', path: '/api/cart/items/{productId}', success: ['200'], codes: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'NOT_FOUND'] },
   { method: 'delete', path: '/api/cart', success: ['204'], codes: ['UNAUTHENTICATED'] },
   { method: 'post', path: '/api/orders', success: ['201', '202'], codes: [...IDEMPOTENCY, 'UNAUTHENTICATED', 'PRODUCT_NOT_FOUND'] },
   { method: 'get', path: '/api/orders', success: ['200'], codes: ['VALIDATION_FAILED', 'UNAUTHENTICATED'] },

@@ -188,14 +188,15 @@ describe('checkout: orders, payments and stock through the gateway (the whole sh
       expect((await shop.api.get('/api/cart', { token: dave.token })).body.items).toEqual([]);
     });
 
-    it('refuses to check out an empty cart (400 naming items), an unknown product in the cart (422), a bad quantity (400)', async () => {
+    it('refuses to check out an empty cart (400 naming items), an unknown product for the cart (404, an unknown id in a path), a bad quantity (400)', async () => {
       const erin = await shop.customer();
       const empty = await shop.place(erin, { method: 'card', token: 'tok_visa' });
       expect(empty.status).toBe(400);
       expect(empty.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'items' }] });
       const unknown = await shop.api.put(`/api/cart/items/${randomUUID()}`, { token: erin.token, body: { quantity: 1 } });
-      expect(unknown.status).toBe(422);
-      expect(unknown.body.code).toBe('PRODUCT_NOT_FOUND');
+      expect(unknown.status).toBe(404);
+      expect(unknown.body).toMatchObject({ code: 'NOT_FOUND', status: 404 });
+      expect((await shop.api.get('/api/cart', { token: erin.token })).body.items).toEqual([]);
       const mug = await shop.product(1);
       const negative = await shop.api.put(`/api/cart/items/${mug}`, { token: erin.token, body: { quantity: -1 } });
       expect(negative.status).toBe(400);

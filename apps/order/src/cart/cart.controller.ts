@@ -20,9 +20,12 @@ export class CartController {
   }
 
   @Put('items/:productId')
-  @ApiOperation({ summary: 'Set how many of a product the cart holds', description: 'A quantity of 0 removes the product.' })
+  @ApiOperation({
+    summary: 'Set how many of a product the cart holds',
+    description: 'A quantity of 0 removes the product. A product that does not exist is a 404, like any unknown id in a path.',
+  })
   @ApiOkResponse({ type: CartView })
-  @ApiProblems('VALIDATION_FAILED', 'PRODUCT_NOT_FOUND', 'CURRENCY_MISMATCH')
+  @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND', 'CURRENCY_MISMATCH')
   set(
     @CurrentUser() user: AuthenticatedUser,
     @Param('productId', UuidPipe) productId: string,

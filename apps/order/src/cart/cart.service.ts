@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Currency } from '@bankshop/contracts';
 import { Money } from '@bankshop/money';
 import { ValidationFailedError } from '@bankshop/contracts';
-import { CurrencyMismatchError, ProductNotFoundError } from '../orders/domain/order-errors.ts';
+import { CurrencyMismatchError, UnknownCartProductError } from '../orders/domain/order-errors.ts';
 import { InventoryClient, type CatalogueProduct } from '../upstream/inventory.client.ts';
 import { CartStore } from './cart.store.ts';
 import type { CartView } from './dto/cart.dto.ts';
@@ -34,7 +34,7 @@ export class CartService {
   async set(userId: string, productId: string, quantity: number): Promise<CartView> {
     if (quantity > 0) {
       const product = await this.inventory.product(productId);
-      if (!product) throw new ProductNotFoundError(productId);
+      if (!product) throw new UnknownCartProductError();
       const lines = await this.store.lines(userId);
       const others = lines.filter((line) => line.productId !== productId);
       if (others.length >= MAX_LINES) {
