@@ -76,6 +76,19 @@ describe('inventory: the catalogue and stock reservations (real service, databas
       expect((await api.post('/api/admin/products', { body })).status).toBe(401);
     });
 
+    it('refuses null for any field of a change with 400 naming it, and changes nothing (a null price was a 500)', async () => {
+      const body = { sku: `SKU-${randomUUID().slice(0, 8)}`, name: 'kept', description: 'kept too', price: '3.00', currency: 'EUR', stock: 4 };
+      const created = await api.post('/api/admin/products', { token: admin, body });
+      expect(created.status).toBe(201);
+      for (const field of ['price', 'stock', 'name', 'description']) {
+        const answer = await api.patch(`/api/admin/products/${created.body.id}`, { token: admin, body: { [field]: null } });
+        expect(answer.status, `${field}: ${answer.text}`).toBe(400);
+        expect(answer.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+        expect(answer.body.errors.map((error: { field: string }) => error.field)).toContain(field);
+      }
+      expect((await api.get(`/api/products/${created.body.id}`)).body).toMatchObject({ name: 'kept', description: 'kept too', price: '3.00', stock: 4 });
+    });
+
     it('answers 404 for an unknown product and 400 for a malformed id', async () => {
       expect((await api.get(`/api/products/${randomUUID()}`)).status).toBe(404);
       expect((await api.get('/api/products/nope')).status).toBe(400);

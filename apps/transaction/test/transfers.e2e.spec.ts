@@ -90,12 +90,14 @@ describe.each([
       expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ field: 'amount' })] });
     });
 
-    it('a missing field, an unknown field, a malformed id and an unknown lock mode', async () => {
+    it('a missing field, an unknown field, a malformed id, an unknown lock mode, and null for an optional field', async () => {
       const cases = [
         { toAccountId: bobUsd, amount: '1.00' },
         { fromAccountId: aliceUsd, toAccountId: bobUsd, amount: '1.00', priority: 'high' },
         { fromAccountId: 'nope', toAccountId: bobUsd, amount: '1.00' },
         { fromAccountId: aliceUsd, toAccountId: bobUsd, amount: '1.00', lockMode: 'yolo' },
+        { fromAccountId: aliceUsd, toAccountId: bobUsd, amount: '1.00', lockMode: null },
+        { fromAccountId: aliceUsd, toAccountId: bobUsd, amount: '1.00', description: null },
       ];
       const fields = [];
       for (const body of cases) {
@@ -103,7 +105,7 @@ describe.each([
         expect(response.status).toBe(400);
         fields.push(response.body.errors[0].field);
       }
-      expect(fields).toEqual(['fromAccountId', 'priority', 'fromAccountId', 'lockMode']);
+      expect(fields).toEqual(['fromAccountId', 'priority', 'fromAccountId', 'lockMode', 'lockMode', 'description']);
     });
   });
 

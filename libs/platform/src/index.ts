@@ -22,6 +22,7 @@ export { isUuid, UuidPipe } from './http/uuid.pipe.ts';
 export { decodeCursor, encodeCursor, PageQuery, toPage, type Page } from './http/pagination.ts';
 export { isUniqueViolation } from './database/postgres-errors.ts';
 export { IsUuid } from './validation/uuid.validators.ts';
+export { IsOmittable } from './validation/omittable.validators.ts';
 export {
   ApiAdmin,
   ApiAuth,

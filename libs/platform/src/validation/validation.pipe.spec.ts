@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsInt, IsString, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Min, ValidateNested } from 'class-validator';
 import type { ArgumentMetadata } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
 import { ValidationFailedError, type FieldError } from '@bankshop/contracts';
+import { IsOmittable } from './omittable.validators.ts';
 import { StrictValidationPipe } from './validation.pipe.ts';
 
 class OrderItemDto {
@@ -22,6 +23,17 @@ class PlaceOrderDto {
 }
 
 const body: ArgumentMetadata = { type: 'body', metatype: PlaceOrderDto };
+
+class RenameDto {
+  @IsOmittable()
+  @IsString()
+  @Length(1, 20)
+  name?: string;
+
+  @IsOptional()
+  @IsString()
+  note?: string;
+}
 
 async function fieldErrors(value: unknown, metadata: ArgumentMetadata = body): Promise<readonly FieldError[]> {
   const error: unknown = await new StrictValidationPipe().transform(value, metadata).then(
@@ -75,4 +87,20 @@ describe('StrictValidationPipe', () => {
   it('leaves primitive route parameters alone', async () => {
     await expect(new StrictValidationPipe().transform('42', { type: 'param', metatype: String, data: 'id' })).resolves.toBe('42');
   });
+
+  describe('optional fields', () => {
+    const rename: ArgumentMetadata = { type: 'body', metatype: RenameDto };
+
+    it('@IsOmittable: may be left out, but null is refused like any other invalid value', async () => {
+      await expect(new StrictValidationPipe().transform({}, rename)).resolves.toBeInstanceOf(RenameDto);
+      expect(await fieldErrors({ name: null }, rename)).toEqual(
+        expect.arrayContaining([{ field: 'name', message: 'must be a string' }]),
+      );
+    });
+
+    it("@IsOptional (what IsOmittable is for): class-validator lets null through unchecked", async () => {
+      await expect(new StrictValidationPipe().transform({ note: null }, rename)).resolves.toMatchObject({ note: null });
+    });
+  });
 });
+

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
 import type { Currency } from '@bankshop/contracts';
-import { ApiCurrency, ApiMoney, IsCurrencyCode, IsMoneyAmount } from '@bankshop/platform';
+import { ApiCurrency, ApiMoney, IsCurrencyCode, IsMoneyAmount, IsOmittable } from '@bankshop/platform';
 
 export class CreateProductDto {
   @ApiProperty({ example: 'MUG-001', description: 'Unique stock-keeping unit: letters, digits and dashes.' })
@@ -15,7 +15,7 @@ export class CreateProductDto {
   name!: string;
 
   @ApiPropertyOptional({ example: 'Keeps coffee warm for exactly as long as it takes to drink it.' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 2000)
   description?: string;
@@ -37,25 +37,25 @@ export class CreateProductDto {
 export class UpdateProductDto {
   // Above `IsMoneyAmount`, which documents the field as required: this one is not.
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsMoneyAmount()
   price?: string;
 
   @ApiPropertyOptional({ example: 40, minimum: 0, maximum: 1_000_000 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(1_000_000)
   stock?: number;
 
   @ApiPropertyOptional({ example: 'Enamel mug, blue' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 200)
   name?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 2000)
   description?: string;

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsDefined, IsIn, IsInt, IsString, Length, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import type { PaymentMethod } from '@bankshop/contracts';
-import { IsUuid } from '@bankshop/platform';
+import { IsOmittable, IsUuid } from '@bankshop/platform';
 
 export class OrderItemDto {
   @ApiProperty({ format: 'uuid' })
@@ -40,7 +40,7 @@ export class PaymentSourceDto {
 /** `POST /api/orders`: the items, or (without them) the cart, and how to pay. */
 export class PlaceOrderDto {
   @ApiPropertyOptional({ type: [OrderItemDto], description: 'What to buy; without it, the cart is checked out.' })
-  @IsOptional()
+  @IsOmittable()
   @ValidateNested({ each: true })
   @Type(() => OrderItemDto)
   @ArrayMinSize(1)

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsString, Length } from 'class-validator';
 import type { LockMode } from '@bankshop/contracts';
-import { IsMoneyAmount, IsUuid } from '@bankshop/platform';
+import { IsMoneyAmount, IsOmittable, IsUuid } from '@bankshop/platform';
 
 export class CreateTransferDto {
   @ApiProperty({ description: "The caller's own account the money leaves." })
@@ -16,7 +16,7 @@ export class CreateTransferDto {
   amount!: string;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 200, example: 'Rent for March' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 200)
   description?: string;
@@ -28,7 +28,7 @@ export class CreateTransferDto {
     default: 'pessimistic',
     description: 'How the two accounts are locked while the money moves.',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(['pessimistic', 'optimistic'])
   lockMode?: LockMode;
 }
