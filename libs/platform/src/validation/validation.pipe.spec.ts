@@ -102,5 +102,14 @@ describe('StrictValidationPipe', () => {
       await expect(new StrictValidationPipe().transform({ note: null }, rename)).resolves.toMatchObject({ note: null });
     });
   });
+
+  it('refuses the NUL character anywhere in a body or a query, naming the field (PostgreSQL text cannot hold it)', async () => {
+    expect(await fieldErrors({ items: [{ productId: 'p-\u00001', quantity: 1 }] })).toEqual([
+      { field: 'items.0.productId', message: 'must not contain the NUL character' },
+    ]);
+    expect(await fieldErrors({ action: 'x\u0000' }, { type: 'query', metatype: Object })).toEqual([
+      { field: 'action', message: 'must not contain the NUL character' },
+    ]);
+  });
 });
 

@@ -23,8 +23,29 @@ export class StrictValidationPipe extends ValidationPipe {
     if (expectsObject && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       throw new ValidationFailedError([{ field: 'body', message: 'must be a JSON object' }]);
     }
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const field = fieldWithNul(value, '');
+      if (field !== undefined) throw new ValidationFailedError([{ field: field || metadata.type, message: 'must not contain the NUL character' }]);
+    }
     return super.transform(value, metadata);
   }
+}
+
+/**
+ * The path of the first string holding U+0000, if any. JSON and URLs can carry it, PostgreSQL text
+ * cannot: such a value would fail in the database as a 500 (a login with a NUL in its email did),
+ * so it is refused here, as any other invalid input is.
+ */
+function fieldWithNul(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (typeof value !== 'object' || value === null || depth > 32) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const itemPath = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return itemPath;
+    const found = fieldWithNul(item, itemPath, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
