@@ -4,7 +4,7 @@
 # ${BANKSHOP_CACHE:-~/.cache/bankshop}/tools, keyed by version (the collector by the hash of its
 # builder manifest), so a second run costs nothing.
 #
-#   scripts/tools/ensure-tool.sh otelcol|promtool|kustomize|kubeconform|k8s-schemas|docker-compose [--no-build]
+#   scripts/tools/ensure-tool.sh otelcol|promtool|kustomize|kubeconform|k8s-schemas|schemathesis|docker-compose [--no-build]
 #   scripts/tools/ensure-tool.sh all      # every tool, one after the other (CI starts this early, in the background)
 #
 # Go tools come from the Go module proxy, built with the machine's Go (`go install` and the
@@ -24,8 +24,9 @@ KUSTOMIZE_VERSION=v5.8.2         # v5.8.3 needs Go 1.27
 KUBECONFORM_VERSION=v0.8.0
 K8S_VALIDATE_VERSION=1.37.0      # kubernetes-validate on PyPI: schemas for Kubernetes 1.25 to 1.37
 K8S_SCHEMA_VERSION=1.37.0        # the Kubernetes version the manifests are checked against
+SCHEMATHESIS_VERSION=4.32.5      # PyPI: fuzzes the gateway's OpenAPI document (apps/gateway/test/api-fuzz.e2e.spec.ts)
 
-tool=${1:?usage: ensure-tool.sh otelcol|promtool|kustomize|kubeconform|k8s-schemas|docker-compose|all [--no-build]}
+tool=${1:?usage: ensure-tool.sh otelcol|promtool|kustomize|kubeconform|k8s-schemas|schemathesis|docker-compose|all [--no-build]}
 no_build=${2:-}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 
@@ -33,7 +34,7 @@ if [ "$tool" = all ]; then
   # In the order deploy:check asks for them, so that it mostly waits for the build under way
   # rather than starting a second one beside it.
   status=0
-  for each in otelcol promtool kustomize kubeconform k8s-schemas; do bash "$0" "$each" $no_build >/dev/null || status=$?; done
+  for each in otelcol promtool kustomize kubeconform k8s-schemas schemathesis; do bash "$0" "$each" $no_build >/dev/null || status=$?; done
   exit $status
 fi
 if [ "$tool" = docker-compose ]; then
@@ -135,6 +136,20 @@ PY
       rm -rf "$work"
     }
     done_or_build "$dir" build_schemas
+    ;;
+  schemathesis)
+    dir=$cache/schemathesis-$SCHEMATHESIS_VERSION
+    build_schemathesis() {
+      command -v python3 >/dev/null || unavailable "python3 is needed to install schemathesis"
+      # A virtualenv's scripts name its own path, so it is built where it stays; `st-ready` is
+      # linked only once the install is complete, and that link is what callers run.
+      rm -rf "$dir"
+      log "installing schemathesis $SCHEMATHESIS_VERSION from PyPI into a virtualenv (first use only)"
+      python3 -m venv "$dir" >&2 || unavailable "python3 cannot make a virtualenv (Debian: apt-get install python3-venv)"
+      "$dir/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" >&2
+      ln -s st "$dir/bin/st-ready"
+    }
+    done_or_build "$dir/bin/st-ready" build_schemathesis
     ;;
   *)
     log "unknown tool $tool"
