@@ -27,7 +27,7 @@ const INTERNAL_ONLY: ErrorCode[] = [
 const ROUTES: { method: string; path: string; success: string[]; codes: ErrorCode[] }[] = [
   { method: 'post', path: '/api/auth/register', success: ['201'], codes: ['VALIDATION_FAILED', 'EMAIL_TAKEN'] },
   { method: 'post', path: '/api/auth/login', success: ['200'], codes: ['VALIDATION_FAILED', 'INVALID_CREDENTIALS'] },
-  { method: 'get', path: '/api/auth/me', success: ['200'], codes: ['UNAUTHENTICATED'] },
+  { method: 'get', path: '/api/auth/me', success: ['200'], codes: ['UNAUTHENTICATED', 'NOT_FOUND'] },
   { method: 'post', path: '/api/accounts', success: ['201'], codes: ['VALIDATION_FAILED', 'UNAUTHENTICATED'] },
   { method: 'get', path: '/api/accounts', success: ['200'], codes: ['UNAUTHENTICATED'] },
   { method: 'get', path: '/api/accounts/{id}', success: ['200'], codes: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'ACCOUNT_NOT_FOUND'] },
@@ -250,6 +250,29 @@ describe('the OpenAPI document of the public API', () => {
 
     expect(Object.keys(body.properties).sort()).toEqual(['description', 'name', 'price', 'stock']);
     expect(body.required ?? []).toEqual([]);
+  });
+
+  it('says of every request body, nested objects included, that an unknown field is refused', () => {
+    const open: string[] = [];
+    const visit = (schema: any, where: string): void => {
+      const resolved = schemaOf(schema);
+      if (resolved.type === 'object' || resolved.properties) {
+        if (resolved.additionalProperties !== false) open.push(where);
+        for (const [name, property] of Object.entries(resolved.properties ?? {})) visit(property, `${where}.${name}`);
+      }
+      if (resolved.items) visit(resolved.items, `${where}[]`);
+    };
+    let bodies = 0;
+    for (const [path, item] of Object.entries<any>(document.paths)) {
+      for (const [method, operation] of Object.entries<any>(item)) {
+        const schema = operation?.requestBody?.content?.['application/json']?.schema;
+        if (!schema) continue;
+        bodies += 1;
+        visit(schema, `${method.toUpperCase()} ${path}`);
+      }
+    }
+    expect(bodies).toBeGreaterThanOrEqual(10);
+    expect(open).toEqual([]);
   });
 
   it('documents bearer authentication, and uses it on protected routes only', () => {

@@ -32,8 +32,9 @@ export class AuthController {
 
   @Get('me')
   @ApiAuth()
-  @ApiOperation({ summary: 'Who am I' })
+  @ApiOperation({ summary: 'Who am I', description: 'A valid token for a user this gateway does not know (any more) is a 404.' })
   @ApiOkResponse({ type: UserView })
+  @ApiProblems('NOT_FOUND')
   me(@CurrentUser() user: AuthenticatedUser): Promise<UserView> {
     return this.users.me(user);
   }

@@ -7,7 +7,9 @@ import {
   type OperationObject,
   type ParameterObject,
   type ReferenceObject,
+  type RequestBodyObject,
   type ResponseObject,
+  type SchemaObject,
 } from '@nestjs/swagger';
 import { BEARER_AUTH } from './api-decorators.ts';
 import { addProblemResponses, PROBLEM_SCHEMAS } from './problem-responses.ts';
@@ -105,6 +107,7 @@ function finishDocument(document: OpenAPIObject): OpenAPIObject {
     }
   }
   const components = document.components ?? {};
+  closeRequestSchemas(paths, components.schemas ?? {});
   const finished: OpenAPIObject = {
     ...document,
     paths,
@@ -115,6 +118,29 @@ function finishDocument(document: OpenAPIObject): OpenAPIObject {
     },
   };
   return withoutUnusedSchemas(finished);
+}
+
+/**
+ * `StrictValidationPipe` refuses a field a DTO does not declare, at any depth: the document says
+ * so (`additionalProperties: false`) on every object schema a request body reaches, so that
+ * generated clients and fuzzers (schemathesis) know an extra field is an error, not ignored.
+ */
+function closeRequestSchemas(paths: OpenAPIObject['paths'], schemas: Record<string, SchemaObject | ReferenceObject>): void {
+  const closed = new Set<object>();
+  const close = (schema: SchemaObject | ReferenceObject | undefined): void => {
+    if (!schema) return;
+    if ('$ref' in schema) return close(schemas[schema.$ref.replace('#/components/schemas/', '')]);
+    if (closed.has(schema)) return;
+    closed.add(schema);
+    if (schema.type === 'object' || schema.properties) schema.additionalProperties = false;
+    for (const property of Object.values(schema.properties ?? {})) close(property);
+    if (schema.items) close(schema.items);
+    for (const member of [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])]) close(member);
+  };
+  for (const operation of operationsOf(paths)) {
+    const body = operation.requestBody as RequestBodyObject | undefined;
+    for (const media of Object.values(body?.content ?? {})) close(media.schema);
+  }
 }
 
 /**
