@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, SystemStack, type StackCustomer } from '@bankshop/testing';
@@ -61,7 +62,8 @@ describe('the public API under generated requests (schemathesis, through the gat
       '--no-color',
     ];
     try {
-      const { stdout } = await run(schemathesis, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, cwd: '/tmp' });
+      // Run outside the clone: schemathesis keeps a `.schemathesis` folder in its working directory.
+      const { stdout } = await run(schemathesis, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, cwd: tmpdir() });
       return { passed: true, output: stdout };
     } catch (error) {
       const failed = error as { stdout?: string; stderr?: string };

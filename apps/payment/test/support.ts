@@ -82,7 +82,6 @@ export class PaymentsApi {
   }
 }
 
-
 async function untilDecided(call: () => Promise<Answer>, key: string, timeoutMs: number): Promise<Answer> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

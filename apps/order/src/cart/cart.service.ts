@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Currency } from '@bankshop/contracts';
 import { Money } from '@bankshop/money';
-import { ValidationFailedError } from '@bankshop/contracts';
-import { CurrencyMismatchError, UnknownCartProductError } from '../orders/domain/order-errors.ts';
+import { NotFoundError, ValidationFailedError } from '@bankshop/contracts';
+import { CurrencyMismatchError } from '../orders/domain/order-errors.ts';
 import { InventoryClient, type CatalogueProduct } from '../upstream/inventory.client.ts';
 import { CartStore } from './cart.store.ts';
 import type { CartView } from './dto/cart.dto.ts';
@@ -34,7 +34,9 @@ export class CartService {
   async set(userId: string, productId: string, quantity: number): Promise<CartView> {
     if (quantity > 0) {
       const product = await this.inventory.product(productId);
-      if (!product) throw new UnknownCartProductError();
+      // An unknown id in a path is a 404 (API.md), as `GET /api/products/:id` answers it; an
+      // unknown product in an order's body is the 422 PRODUCT_NOT_FOUND.
+      if (!product) throw new NotFoundError('No such product.');
       const lines = await this.store.lines(userId);
       const others = lines.filter((line) => line.productId !== productId);
       if (others.length >= MAX_LINES) {

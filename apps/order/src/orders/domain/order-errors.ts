@@ -34,19 +34,6 @@ export class ProductNotFoundError extends DomainError {
   }
 }
 
-/**
- * A product named in a path (`PUT /api/cart/items/:productId`) that does not exist: an unknown id
- * in a path is a 404 (API.md conventions), as `GET /api/products/:id` answers it. An unknown
- * product in an order's body is `ProductNotFoundError` (422).
- */
-export class UnknownCartProductError extends DomainError {
-  readonly code = 'NOT_FOUND';
-
-  constructor() {
-    super('No such product.');
-  }
-}
-
 /** One order (and one cart) is paid in one currency. */
 export class CurrencyMismatchError extends DomainError {
   readonly code = 'CURRENCY_MISMATCH';
